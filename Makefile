@@ -1,0 +1,42 @@
+# Two commands for a learner (see README):
+#   make lab    install the course into .venv and open it in JupyterLab
+#   make test   install the same and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test install lint bench lock environment
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 12) else "Python 3.10 to 3.12 is needed; found %d.%d. Run: make PYTHON=python3.11 ..." % v)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+lab: install
+	$(BIN)/jupyter lab notebooks/01_deep_learning_workflow.ipynb
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python benchmarks/run_notebooks.py
+
+# Maintainers: regenerate the lock from a fresh environment, then environment.yml.
+lock:
+	rm -rf /tmp/dl-lock-venv && $(PYTHON) -m venv /tmp/dl-lock-venv
+	/tmp/dl-lock-venv/bin/pip install --quiet -e '.[test]'
+	/tmp/dl-lock-venv/bin/pip freeze --exclude-editable | $(PYTHON) tools/lock_markers.py > requirements.lock
+	$(MAKE) environment
+
+environment:
+	$(PYTHON) tools/lock_to_conda.py requirements.lock > environment.yml

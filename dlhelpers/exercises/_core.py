@@ -1,0 +1,127 @@
+"""The machinery every exercise checker shares: run cases, compare, explain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden test case: a name a learner can read, the arguments, the answer."""
+
+    name: str
+    args: tuple
+    expected: object
+    kwargs: dict | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a checker says. Truthy when the exercise passed.
+
+    Attributes:
+        passed: whether every case gave the expected answer.
+        message: one-paragraph explanation for the learner.
+        case: name of the first failing case (``None`` when passed).
+        expected, received: the expected and received values of that case.
+        hint: a nudge towards the usual mistake behind this failure.
+    """
+
+    passed: bool
+    message: str
+    case: str | None = None
+    expected: object = None
+    received: object = None
+    hint: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        if self.passed:
+            return f"Correct! {self.message}"
+        lines = [f"Not yet: {self.message}"]
+        if self.case is not None:
+            lines.append(f"  case:     {self.case}")
+            lines.append(f"  expected: {_short(self.expected)}")
+            lines.append(f"  received: {_short(self.received)}")
+        if self.hint:
+            lines.append(f"  hint:     {self.hint}")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython display
+        printer.text(str(self))
+
+
+def _short(value) -> str:
+    if isinstance(value, np.ndarray):
+        if value.size <= 12:
+            return np.array2string(np.round(value, 4), separator=", ")
+        return f"array of shape {value.shape}"
+    return repr(value)
+
+
+def compare(expected, received, *, rtol: float = 1e-6, atol: float = 1e-8) -> str | None:
+    """Return ``None`` when ``received`` matches ``expected``, else what differs."""
+    if isinstance(expected, np.ndarray) or isinstance(received, np.ndarray):
+        try:
+            got = np.asarray(received, dtype=float)
+        except (TypeError, ValueError):
+            return f"expected an array, received {type(received).__name__}"
+        want = np.asarray(expected, dtype=float)
+        if got.shape != want.shape:
+            return f"wrong shape: expected {want.shape}, received {got.shape}"
+        if not np.allclose(got, want, rtol=rtol, atol=atol):
+            worst = float(np.max(np.abs(got - want)))
+            return f"values differ (largest difference {worst:.3g})"
+        return None
+    if isinstance(expected, float):
+        if not isinstance(received, (int, float, np.number)) or not np.isclose(
+            received, expected, rtol=rtol, atol=atol
+        ):
+            return "wrong value"
+        return None
+    return None if received == expected else "wrong value"
+
+
+def check_cases(
+    func: Callable,
+    cases: Sequence[Case],
+    *,
+    hints: Callable[[Case, object], str | None] | None = None,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    what: str = "your function",
+) -> Feedback:
+    """Run ``func`` on every case; stop at the first wrong answer and explain it.
+
+    Args:
+        func: the learner's function.
+        cases: hidden cases with expected answers.
+        hints: ``hints(case, received)`` returns a hint for a wrong answer
+            (for instance, recognising an off-by-one), or ``None``.
+        rtol, atol: tolerances for numeric comparison.
+        what: how to call ``func`` in messages.
+    """
+    if not callable(func):
+        return Feedback(False, f"expected a function, received {type(func).__name__}.")
+    for case in cases:
+        try:
+            received = func(*case.args, **(case.kwargs or {}))
+        except NotImplementedError:
+            return Feedback(False, f"{what} is not written yet (it raised NotImplementedError).")
+        except Exception as err:  # the learner's code may raise anything
+            return Feedback(
+                False, f"{what} raised {type(err).__name__}: {err}", case.name, case.expected, None
+            )
+        problem = compare(case.expected, received, rtol=rtol, atol=atol)
+        if problem is not None:
+            hint = hints(case, received) if hints else None
+            return Feedback(
+                False, f"{what} gave a wrong answer ({problem}).", case.name, case.expected,
+                received, hint,
+            )
+    return Feedback(True, f"{what} passed all {len(cases)} hidden cases.")

@@ -1,0 +1,3 @@
+"""Explorers for the attention chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Explorers for the backprop chapter(s)."""
+
+__all__: list[str] = []

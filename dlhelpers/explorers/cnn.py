@@ -1,0 +1,3 @@
+"""Explorers for the cnn chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Explorers for the gates chapter(s)."""
+
+__all__: list[str] = []

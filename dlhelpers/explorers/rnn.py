@@ -1,0 +1,3 @@
+"""Explorers for the rnn chapter(s)."""
+
+__all__: list[str] = []

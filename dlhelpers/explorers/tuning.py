@@ -1,0 +1,3 @@
+"""Explorers for the tuning chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Explorers for the workflow chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Plots for the attention chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Plots for the backprop chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Plots for the cnn chapter(s)."""
+
+__all__: list[str] = []

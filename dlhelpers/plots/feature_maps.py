@@ -1,0 +1,3 @@
+"""Plots for the feature_maps chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Plots for the gates chapter(s)."""
+
+__all__: list[str] = []

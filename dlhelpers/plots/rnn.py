@@ -1,0 +1,3 @@
+"""Plots for the rnn chapter(s)."""
+
+__all__: list[str] = []

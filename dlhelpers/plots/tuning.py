@@ -1,0 +1,3 @@
+"""Plots for the tuning chapter(s)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Plots for the workflow chapter(s)."""
+
+__all__: list[str] = []
