@@ -84,8 +84,19 @@ def load_digits():
     return bunch.images.astype(np.float64), bunch.target.astype(np.int64)
 
 
-PHOTOS = ("camera", "astronaut", "coins", "coffee", "chelsea", "moon", "brick", "grass",
-          "rocket", "china", "flower")
+PHOTOS = (
+    "camera",
+    "astronaut",
+    "coins",
+    "coffee",
+    "chelsea",
+    "moon",
+    "brick",
+    "grass",
+    "rocket",
+    "china",
+    "flower",
+)
 
 
 def load_photo(name: str = "camera", *, gray: bool = False) -> np.ndarray:
@@ -136,8 +147,11 @@ def load_sunspots() -> pd.Series:
     import statsmodels.api as sm
 
     df = sm.datasets.sunspots.load_pandas().data
-    series = pd.Series(df["SUNACTIVITY"].to_numpy(np.float64),
-                       index=df["YEAR"].astype(int).to_numpy(), name="sunspots")
+    series = pd.Series(
+        df["SUNACTIVITY"].to_numpy(np.float64),
+        index=df["YEAR"].astype(int).to_numpy(),
+        name="sunspots",
+    )
     series.index.name = "year"
     return series
 
@@ -225,11 +239,13 @@ def split_indices(
         check_same_length(n_samples=np.empty(n_samples), stratify=stratify)
     idx = np.arange(n_samples)
     rest_fraction = fractions[1] + fractions[2]
-    train, rest = train_test_split(idx, test_size=rest_fraction, stratify=stratify,
-                                   random_state=seed)
+    train, rest = train_test_split(
+        idx, test_size=rest_fraction, stratify=stratify, random_state=seed
+    )
     rest_labels = None if stratify is None else stratify[rest]
-    val, test = train_test_split(rest, test_size=fractions[2] / rest_fraction,
-                                 stratify=rest_labels, random_state=seed)
+    val, test = train_test_split(
+        rest, test_size=fractions[2] / rest_fraction, stratify=rest_labels, random_state=seed
+    )
     return Split(np.sort(train), np.sort(val), np.sort(test))
 
 
@@ -255,7 +271,9 @@ def train_val_test_split(*arrays, fractions=(0.7, 0.15, 0.15), stratify=None, se
     out = []
     for a in arrays:
         for idx in split:
-            out.append(a.iloc[idx] if isinstance(a, (pd.DataFrame, pd.Series)) else np.asarray(a)[idx])
+            out.append(
+                a.iloc[idx] if isinstance(a, (pd.DataFrame, pd.Series)) else np.asarray(a)[idx]
+            )
     return out
 
 
