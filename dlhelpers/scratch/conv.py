@@ -25,6 +25,7 @@ __all__ = [
     "PADDINGS",
     "Padding",
     "avg_pool2d",
+    "classic_kernels",
     "conv2d",
     "conv2d_loop",
     "conv_output_size",
@@ -41,6 +42,25 @@ class Padding(NamedTuple):
     before: int
     after: int
     output: int
+
+
+def classic_kernels() -> dict[str, np.ndarray]:
+    """Hand-made 3x3 image kernels, by name (a fresh dict of float64 arrays each call).
+
+    Kernels whose numbers sum to 0 (the edge detectors) answer 0 on flat
+    regions; kernels summing to 1 (identity, blurs, sharpen) keep a flat
+    region's brightness.
+    """
+    return {
+        "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
+        "vertical edges (Sobel x)": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float),
+        "horizontal edges (Sobel y)": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=float),
+        "all edges (Laplacian)": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=float),
+        "box blur": np.full((3, 3), 1 / 9),
+        "Gaussian blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=float) / 16,
+        "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+        "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], dtype=float),
+    }
 
 
 # --------------------------------------------------------------------------- sizes
