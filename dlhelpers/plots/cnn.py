@@ -23,7 +23,10 @@ __all__ = [
 
 
 def _figure(figsize, dpi=75) -> Figure:
-    return Figure(figsize=figsize, dpi=dpi, layout="constrained")
+    # through pyplot, so that `fig = plot_...(...)` shows once in a notebook
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, dpi=dpi, layout="constrained")
 
 
 def draw_kernel(ax, kernel, *, title: str | None = None, fmt: str = "{:.2g}") -> None:
@@ -72,7 +75,10 @@ def plot_kernel_maps(image, kernels, maps, names=None, *, figsize=None) -> Figur
         if kernels is not None:
             axes[0, j].set_axis_on()
             draw_kernel(axes[0, j], kernels[j - 1], title=names[j - 1])
-        axes[rows - 1, j].imshow(fmap, cmap="gray")
+        # the 1st-99th percentile range: a few extreme pixels (often at the zero-padded
+        # border) would otherwise wash out the rest
+        lo, hi = np.percentile(fmap, [1, 99])
+        axes[rows - 1, j].imshow(fmap, cmap="gray", vmin=lo, vmax=max(hi, lo + 1e-12))
         if kernels is None:
             axes[0, j].set_title(names[j - 1], fontsize=9)
     return fig
