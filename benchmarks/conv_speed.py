@@ -59,16 +59,22 @@ def main() -> None:
     loop = _median_times({"loop": lambda: conv2d_loop(x[:few], kernel)}, 3)["loop"] * 64 / few
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}, "
-          f"NumPy {np.__version__}, TensorFlow {tf.__version__}; "
-          f"x (64, 28, 28, 8), kernel (3, 3, 8, 16), 'valid', float32, median of {args.repeats}\n")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}, "
+        f"NumPy {np.__version__}, TensorFlow {tf.__version__}; "
+        f"x (64, 28, 28, 8), kernel (3, 3, 8, 16), 'valid', float32, median of {args.repeats}\n"
+    )
     print("| implementation | time (ms) | time / TensorFlow |")
     print("|---|---:|---:|")
     print(f"| `tf.nn.conv2d` | {t['tf'] * 1e3:.2f} | 1.0x |")
-    print(f"| `dlhelpers.scratch.conv2d` (sliding windows, im2col, one matmul) | "
-          f"{t['numpy'] * 1e3:.2f} | {t['numpy'] / t['tf']:.1f}x |")
-    print(f"| `dlhelpers.scratch.conv2d_loop` (explicit loops, scaled from {few} images) | "
-          f"{loop * 1e3:.0f} | {loop / t['tf']:.0f}x |")
+    print(
+        f"| `dlhelpers.scratch.conv2d` (sliding windows, im2col, one matmul) | "
+        f"{t['numpy'] * 1e3:.2f} | {t['numpy'] / t['tf']:.1f}x |"
+    )
+    print(
+        f"| `dlhelpers.scratch.conv2d_loop` (explicit loops, scaled from {few} images) | "
+        f"{loop * 1e3:.0f} | {loop / t['tf']:.0f}x |"
+    )
 
 
 if __name__ == "__main__":
