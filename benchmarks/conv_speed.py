@@ -48,10 +48,19 @@ def main() -> None:
     expected = tf.nn.conv2d(x, kernel, strides=1, padding="VALID").numpy()
     np.testing.assert_allclose(conv2d(x, kernel), expected, rtol=1e-4, atol=1e-4)
 
+    def im2col_one_tall_matrix():
+        # the alternative conv2d does not use: the same windows flattened to one
+        # (N * out_h * out_w, kh * kw * C_in) matrix, so BLAS may split it over threads
+        windows = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2))
+        cols = windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, 72)
+        return (cols @ kernel.reshape(72, 16)).reshape(64, 26, 26, 16)
+
+    np.testing.assert_allclose(im2col_one_tall_matrix(), expected, rtol=1e-4, atol=1e-4)
     t = _median_times(
         {
             "tf": lambda: tf.nn.conv2d(x, kernel, strides=1, padding="VALID").numpy(),
             "numpy": lambda: conv2d(x, kernel),
+            "tall": im2col_one_tall_matrix,
         },
         args.repeats,
     )
@@ -70,6 +79,10 @@ def main() -> None:
     print(
         f"| `dlhelpers.scratch.conv2d` (sliding windows, im2col, one matmul) | "
         f"{t['numpy'] * 1e3:.2f} | {t['numpy'] / t['tf']:.1f}x |"
+    )
+    print(
+        f"| same im2col flattened to one tall matrix (not used) | {t['tall'] * 1e3:.2f} | "
+        f"{t['tall'] / t['tf']:.1f}x |"
     )
     print(
         f"| `dlhelpers.scratch.conv2d_loop` (explicit loops, scaled from {few} images) | "

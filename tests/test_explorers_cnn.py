@@ -134,3 +134,18 @@ def test_plots_return_figures_and_reject_bad_input():
         ValueError, match="padding: expected one of 'valid', 'same', received 'full'"
     ):
         plot_pooling(np.zeros((4, 4)), padding="full")
+
+
+def test_arithmetic_explorer_rejects_bad_start_values():
+    with pytest.raises(ValueError, match="size: expected an integer <= 12, received 13"):
+        ConvArithmeticExplorer(size=13)
+    with pytest.raises(ValueError, match="strides: expected an integer >= 1, received 0"):
+        ConvArithmeticExplorer(strides=0)
+    with pytest.raises(
+        ValueError, match="padding: expected one of 'valid', 'same', received 'full'"
+    ):
+        ConvArithmeticExplorer(padding="full")
+    explorer = ConvArithmeticExplorer(size=3, kernel_size=5, strides=1, padding="valid")
+    assert explorer.result is None and explorer.error.startswith("kernel_size: expected at most")
+    explorer.controls["padding"].value = "same"
+    assert explorer.result.layout.output == 3 and explorer.fig is not None

@@ -222,9 +222,9 @@ def conv2d(x, kernel, bias=None, strides=1, padding: str = "valid") -> np.ndarra
     # im2col: each output position gets its window flattened in the kernel's (kh, kw, C_in)
     # order, a row of length kh * kw * C_in; this reshape is the one copy
     cols = windows.transpose(0, 1, 2, 4, 5, 3).reshape(xp.shape[0], oh, ow, kh * kw * c_in)
-    # one matrix product for all positions. Kept stacked per output row rather than flattened
-    # to one tall matrix: measured on a busy 2-core machine, BLAS threads on the tall product
-    # ran several times slower (benchmarks/conv_speed.py).
+    # one (batched) matrix product for all positions. Kept stacked per output row rather than
+    # flattened to one tall matrix: on a busy 2-core machine OpenBLAS's threads made the tall
+    # product several times slower (benchmarks/conv_speed.py prints both).
     out = cols @ kernel.reshape(kh * kw * c_in, c_out)
     if bias is not None:
         out += bias
