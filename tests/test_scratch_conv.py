@@ -258,3 +258,27 @@ def test_conv_output_size_errors():
         conv_output_size(5, 2.5)
     with pytest.raises(ValueError, match="strides: expected an int or a pair of ints"):
         conv_output_size((5, 5), 3, (1, 1, 1))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pooling_random_configurations_equal_tensorflow(tf, seed):
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(8):
+        h, w, c = (int(v) for v in rng.integers(1, 10, size=3))
+        ph, pw = (int(v) for v in rng.integers(1, 5, size=2))
+        sh, sw = (int(v) for v in rng.integers(1, 5, size=2))
+        padding = ("valid", "same")[int(rng.integers(2))]
+        if padding == "valid" and (ph > h or pw > w):
+            with pytest.raises(ValueError, match="pool_size: expected a window no larger"):
+                max_pool2d(np.zeros((1, h, w, c)), (ph, pw), (sh, sw), padding)
+            continue
+        x = rng.normal(size=(2, h, w, c))
+        args = dict(ksize=(ph, pw), strides=(sh, sw), padding=padding.upper())
+        np.testing.assert_allclose(
+            max_pool2d(x, (ph, pw), (sh, sw), padding), tf.nn.max_pool2d(x, **args).numpy()
+        )
+        np.testing.assert_allclose(
+            avg_pool2d(x, (ph, pw), (sh, sw), padding),
+            tf.nn.avg_pool2d(x, **args).numpy(),
+            rtol=1e-12,
+        )
