@@ -16,9 +16,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- api-reference:start -->", "<!-- api-reference:end -->"
 MODULES = [
-    "dlhelpers", "dlhelpers.data", "dlhelpers.training", "dlhelpers.evaluation",
-    "dlhelpers.scratch", "dlhelpers.inspect", "dlhelpers.plots", "dlhelpers.explorers",
-    "dlhelpers.cnn", "dlhelpers.sequences", "dlhelpers.seq2seq", "dlhelpers.tuning",
+    "dlhelpers",
+    "dlhelpers.data",
+    "dlhelpers.training",
+    "dlhelpers.evaluation",
+    "dlhelpers.scratch",
+    "dlhelpers.inspect",
+    "dlhelpers.plots",
+    "dlhelpers.explorers",
+    "dlhelpers.cnn",
+    "dlhelpers.sequences",
+    "dlhelpers.seq2seq",
+    "dlhelpers.tuning",
     "dlhelpers.serve",
 ]
 
