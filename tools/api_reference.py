@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -37,6 +38,18 @@ def _summary(obj) -> str:
     return doc.strip().split("\n\n")[0].replace("\n", " ").replace("|", "\\|")
 
 
+def _public_names(module) -> list[str]:
+    """``__all__``, or for a subpackage that re-exports its modules, their ``__all__``s."""
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    names = []
+    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        if not info.name.startswith("_"):
+            sub = importlib.import_module(f"{module.__name__}.{info.name}")
+            names += [n for n in getattr(sub, "__all__", []) if hasattr(module, n)]
+    return names
+
+
 def reference() -> str:
     sys.path.insert(0, str(ROOT))
     lines = []
@@ -45,7 +58,7 @@ def reference() -> str:
             module = importlib.import_module(name)
         except ModuleNotFoundError:
             continue
-        public = [n for n in getattr(module, "__all__", []) if not n.startswith("_")]
+        public = [n for n in _public_names(module) if not n.startswith("_")]
         entries = [(n, getattr(module, n)) for n in public if callable(getattr(module, n))]
         if not entries:
             continue
