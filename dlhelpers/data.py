@@ -245,8 +245,11 @@ def split_indices(
         check_same_length(n_samples=np.empty(n_samples), stratify=stratify)
         counts = pd.Series(stratify).value_counts()
         if counts.min() < 3:
-            fail("stratify", "at least 3 rows of every class (one per split)",
-                 f"class {counts.idxmin()!r} with {counts.min()} row(s)")
+            fail(
+                "stratify",
+                "at least 3 rows of every class (one per split)",
+                f"class {counts.idxmin()!r} with {counts.min()} row(s)",
+            )
     idx = np.arange(n_samples)
     rest_fraction = fractions[1] + fractions[2]
     train, rest = train_test_split(

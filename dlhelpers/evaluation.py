@@ -60,7 +60,10 @@ def classification_metrics(y_true, y_prob, class_names: Sequence[str] | None = N
         auc = metrics.roc_auc_score(y_true, y_prob, multi_class="ovr", labels=labels)
     average = "binary" if n_classes == 2 else "macro"
     precision, recall, f1, _ = metrics.precision_recall_fscore_support(
-        y_true, y_pred, labels=None if n_classes == 2 else labels, average=average,
+        y_true,
+        y_pred,
+        labels=None if n_classes == 2 else labels,
+        average=average,
         zero_division=0,
     )
     confusion = pd.DataFrame(
