@@ -1,10 +1,12 @@
 """Plots for Chapter 4: digits, learned filters, feature maps, saliency, curves.
 
-Every function returns the matplotlib ``Figure`` and never calls ``plt.show()``.
+Every function returns the matplotlib ``Figure`` (made with pyplot, so a notebook shows it
+once when the cell ends) and never calls ``plt.show()``.
 """
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -16,14 +18,15 @@ __all__ = [
     "plot_feature_maps",
     "plot_saliency",
     "plot_curves",
-    "plot_confusion",
 ]
 
 
 def _grid(n: int, ncols: int, cell: float = 0.9, dpi: int = 72, title_space: float = 0.0):
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
-    fig = Figure(figsize=(cell * ncols, cell * nrows + title_space), dpi=dpi, layout="constrained")
+    fig = plt.figure(
+        figsize=(cell * ncols, cell * nrows + title_space), dpi=dpi, layout="constrained"
+    )
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False).ravel())
     for ax in axes:
         ax.set_xticks([])
@@ -43,7 +46,14 @@ def _as_2d_images(images, name: str) -> np.ndarray:
 
 
 def plot_digits(
-    images, labels=None, predictions=None, *, ncols: int = 10, title=None, cell: float = 0.9
+    images,
+    labels=None,
+    predictions=None,
+    *,
+    titles=None,
+    ncols: int = 10,
+    title=None,
+    cell: float = 0.9,
 ) -> Figure:
     """A grid of grey images, captioned with labels and, if given, predictions.
 
@@ -51,24 +61,32 @@ def plot_digits(
         images: ``(N, H, W)`` or ``(N, H, W, 1)``.
         labels: optional ``(N,)`` true labels.
         predictions: optional ``(N,)`` predicted labels; wrong ones are captioned in red.
+        titles: optional ``N`` captions used instead of labels and predictions.
         ncols: images per row.
         title: optional figure title.
+        cell: size of one image in inches.
+
+    Returns:
+        The matplotlib ``Figure``.
     """
     images = _as_2d_images(images, "images")
     ncols = check_int(ncols, "ncols", minimum=1)
-    for arr, name in ((labels, "labels"), (predictions, "predictions")):
+    for arr, name in ((labels, "labels"), (predictions, "predictions"), (titles, "titles")):
         if arr is not None:
-            check_same_length(images=images, **{name: np.asarray(arr)})
+            check_same_length(images=images, **{name: list(arr)})
     fig, axes = _grid(len(images), ncols, cell, title_space=0.3 if title else 0.0)
     for i, (ax, img) in enumerate(zip(axes, images, strict=False)):
         ax.imshow(img, cmap="gray_r", vmin=min(0.0, img.min()), vmax=max(1.0, img.max()))
         caption, colour = [], "black"
-        if labels is not None:
-            caption.append(f"true {labels[i]}")
-        if predictions is not None:
-            caption.append(f"pred {predictions[i]}")
-            if labels is not None and predictions[i] != labels[i]:
-                colour = "#c00"
+        if titles is not None:
+            caption.append(str(titles[i]))
+        else:
+            if labels is not None:
+                caption.append(f"true {labels[i]}")
+            if predictions is not None:
+                caption.append(f"pred {predictions[i]}")
+                if labels is not None and predictions[i] != labels[i]:
+                    colour = "#c00"
         if caption:
             ax.set_title("\n".join(caption), fontsize=7, color=colour)
     if title:
@@ -127,7 +145,7 @@ def plot_feature_maps(
     ncols = max(1, min(check_int(ncols, "ncols", minimum=1), panels))
     nrows = int(np.ceil(panels / ncols))
     if fig is None:
-        fig = Figure(
+        fig = plt.figure(
             figsize=(0.9 * ncols, 0.9 * nrows + (0.3 if title else 0)), dpi=72, layout="constrained"
         )
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
@@ -159,7 +177,7 @@ def plot_saliency(images, maps, labels=None, predictions=None, *, title=None) ->
     maps = check_array(maps, "maps", ndim=3)
     check_same_length(images=images, maps=maps)
     n = len(images)
-    fig = Figure(figsize=(1.1 * n, 2.4 + (0.3 if title else 0)), dpi=72, layout="constrained")
+    fig = plt.figure(figsize=(1.1 * n, 2.4 + (0.3 if title else 0)), dpi=72, layout="constrained")
     axes = fig.subplots(2, n, squeeze=False)
     for i in range(n):
         axes[0, i].imshow(images[i], cmap="gray_r")
@@ -187,7 +205,7 @@ def plot_curves(
     if not isinstance(curves, dict) or not curves:
         fail("curves", "a non-empty dict {name: values}", curves)
     if ax is None:
-        fig = Figure(figsize=(4.5, 2.8), dpi=80, layout="constrained")
+        fig = plt.figure(figsize=(4.5, 2.8), dpi=80, layout="constrained")
         ax = fig.subplots()
     else:
         fig = ax.figure
@@ -199,41 +217,6 @@ def plot_curves(
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=9)
-    return fig
-
-
-def plot_confusion(matrix, *, labels=None, title=None, ax=None) -> Figure:
-    """A confusion matrix with counts written in the cells (rows: true, columns: predicted)."""
-    matrix = check_array(matrix, "matrix", ndim=2)
-    if matrix.shape[0] != matrix.shape[1]:
-        fail("matrix", "a square matrix", matrix)
-    k = matrix.shape[0]
-    labels = list(range(k)) if labels is None else list(labels)
-    if ax is None:
-        fig = Figure(figsize=(3.8, 3.4), dpi=80, layout="constrained")
-        ax = fig.subplots()
-    else:
-        fig = ax.figure
-    ax.imshow(matrix, cmap="Blues")
-    top = matrix.max() if matrix.size else 0
-    for i in range(k):
-        for j in range(k):
-            if matrix[i, j]:
-                ax.text(
-                    j,
-                    i,
-                    f"{matrix[i, j]:g}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if matrix[i, j] > top / 2 else "black",
-                )
-    ax.set_xticks(range(k), labels, fontsize=7)
-    ax.set_yticks(range(k), labels, fontsize=7)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
     if title:
         ax.set_title(title, fontsize=9)
     return fig
