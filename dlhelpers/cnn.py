@@ -337,24 +337,34 @@ def accuracy_vs_epsilon(model, x, y, epsilons, **fgsm_kwargs) -> np.ndarray:
     return np.asarray(accs, dtype=np.float64)
 
 
-def saliency(model, x, class_index=None) -> np.ndarray:
-    """Vanilla gradient saliency: how much each pixel moves a class's output.
+def saliency(
+    model, x, class_index=None, *, samples: int = 1, noise: float = 0.0, seed: int = 0
+) -> np.ndarray:
+    """Gradient saliency: how much each pixel moves one class's output.
 
     The map is ``|d output[class] / d x|``, the largest over colour channels
-    (Simonyan et al., 2014). Bright pixels are those a small change of which
-    would change the class score most.
+    (Simonyan et al., 2014). Bright pixels are those whose small change would
+    move the class's output most. Single gradients are noisy; with ``samples > 1``
+    the maps of ``samples`` noisy copies ``x + N(0, noise^2)`` are averaged
+    (SmoothGrad, Smilkov et al., 2017), the class staying that of the clean input.
 
     Args:
         model: a Keras classifier.
         x: ``(N, H, W, C)`` inputs.
         class_index: the class to explain: ``None`` (the predicted class of each
             input), an int (the same class for all), or an ``(N,)`` int array.
+        samples: number of noisy copies to average (1 with ``noise=0``: plain gradient).
+        noise: standard deviation of the added Gaussian noise, >= 0.
+        seed: seed of the noise.
 
     Returns:
         ``(N, H, W)`` float32 array, >= 0.
     """
     tf = import_tensorflow()
     x = check_array(x, "x", ndim=4).astype(np.float32)
+    samples = check_int(samples, "samples", minimum=1)
+    noise = check_number(noise, "noise", minimum=0)
+    seed = check_int(seed, "seed", minimum=0)
     n = len(x)
     probs = model(x, training=False).numpy()
     k = probs.shape[-1]
@@ -369,5 +379,10 @@ def saliency(model, x, class_index=None) -> np.ndarray:
     if np.any(classes < 0) or np.any(classes >= k):
         fail("class_index", f"classes in 0..{k - 1}", class_index)
     mask = tf.one_hot(classes, k, dtype=probs.dtype)
-    grad = _input_gradient(model, x, lambda out: tf.reduce_sum(out * mask))
-    return np.abs(grad).max(axis=-1)
+    rng = np.random.default_rng(seed)
+    total = np.zeros(x.shape[:3], dtype=np.float64)
+    for _ in range(samples):
+        noisy = x + rng.normal(0.0, noise, x.shape).astype(np.float32) if noise else x
+        grad = _input_gradient(model, noisy, lambda out: tf.reduce_sum(out * mask))
+        total += np.abs(grad).max(axis=-1)
+    return (total / samples).astype(np.float32)

@@ -251,3 +251,27 @@ def test_accuracy_vs_shift_and_epsilon_agree_with_direct_computation(tf):
     assert eps_acc[1] == pytest.approx(np.mean(np.argmax(np.asarray(model(adv)), axis=1) == y))
     with pytest.raises(ValueError, match="axis: expected one of 'x', 'y', 'xy', received 'z'"):
         cnn.accuracy_vs_shift(model, x, y, [1], axis="z")
+
+
+@pytest.mark.parametrize("samples,noise,seed", [(3, 0.1, 0), (5, 0.3, 4)])
+def test_smoothgrad_averages_maps_of_noisy_copies(tf, samples, noise, seed):
+    import keras
+
+    model, W, b = _linear_softmax(keras, (4, 5, 2), 3, seed)
+    x = np.random.default_rng(seed + 10).uniform(size=(2, 4, 5, 2))
+    classes = np.argmax(_softmax(x.reshape(2, -1) @ W + b), axis=1)
+    rng = np.random.default_rng(seed)
+    maps = []
+    for _ in range(samples):
+        noisy = (x.astype(np.float32) + rng.normal(0, noise, x.shape).astype(np.float32)).astype(
+            np.float64
+        )
+        p = _softmax(noisy.reshape(2, -1) @ W + b)
+        grad = p[np.arange(2), classes][:, None] * (W[:, classes].T - p @ W.T)
+        maps.append(np.abs(grad.reshape(x.shape)).max(axis=-1))
+    got = cnn.saliency(model, x, samples=samples, noise=noise, seed=seed)
+    np.testing.assert_allclose(got, np.mean(maps, axis=0), rtol=1e-4, atol=1e-7)
+    with pytest.raises(ValueError, match="samples: expected an integer >= 1, received 0"):
+        cnn.saliency(model, x, samples=0)
+    with pytest.raises(ValueError, match="noise: expected a number >= 0, received -1"):
+        cnn.saliency(model, x, noise=-1.0)
