@@ -10,7 +10,8 @@ def _reference(model, x, name):
     """The textbook way: a Keras model from the inputs to one layer's output."""
     import keras
 
-    return np.asarray(keras.Model(model.inputs[0], model.get_layer(name).output)(x))
+    sub_model = keras.Model(model.inputs[0], model.get_layer(name).output)
+    return np.asarray(sub_model(x, training=False))  # random augmentation layers default to on
 
 
 def _sequential(keras, shape, seed, filters=(3, 4), strides=1, padding="valid"):
@@ -218,3 +219,37 @@ def test_ambiguous_nested_name_is_rejected(tf):
     model = keras.Model(inp, L.Conv2D(1, 3, name="twin")(L.ZeroPadding2D(1)(inner(inp))))
     with pytest.raises(ValueError, match="layers: expected a layer name used once"):
         feature_maps(model, np.zeros((1, 6, 6, 1)), ["twin"])
+
+
+def test_sequential_inside_sequential_and_built_without_input(tf):
+    from dlhelpers.cnn import build_digit_cnn
+
+    model = build_digit_cnn((3,), dense_units=4, input_shape=(12, 12, 1), seed=2)
+    x = np.random.default_rng(2).uniform(size=(2, 12, 12, 1))
+    maps = feature_maps(model, x, ["rotate", "shift", "conv1"])
+    np.testing.assert_allclose(maps["rotate"], x, rtol=1e-6)  # augmentation is off at inference
+    np.testing.assert_allclose(maps["conv1"], _reference(model, x, "conv1"), rtol=1e-5, atol=1e-6)
+
+    import keras
+
+    built = keras.Sequential([keras.layers.Conv2D(2, 3, name="a"), keras.layers.Flatten()])
+    built.build((None, 8, 8, 1))
+    z = np.random.default_rng(0).normal(size=(1, 8, 8, 1))
+    np.testing.assert_allclose(feature_maps(built, z)["a"], _reference(built, z, "a"), rtol=1e-5)
+
+
+def test_subclassed_model_is_rejected_with_a_reason(tf):
+    import keras
+
+    class Tiny(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.conv = keras.layers.Conv2D(2, 3)
+
+        def call(self, x):
+            return self.conv(x)
+
+    tiny = Tiny()
+    tiny(np.zeros((1, 8, 8, 1)))
+    with pytest.raises(ValueError, match="model: expected a Sequential or functional model"):
+        feature_maps(tiny, np.zeros((1, 8, 8, 1)))

@@ -26,6 +26,12 @@ def _check_model(model):
     keras = _keras()
     if not isinstance(model, keras.Model):
         raise TypeError(f"model: expected a Keras Model, received {_describe(model)}.")
+    if not _has_graph(model):
+        fail(
+            "model",
+            "a Sequential or functional model (a subclassed model has no graph of layers to tap)",
+            model,
+        )
     try:
         inputs = model.inputs
     except (AttributeError, ValueError):
@@ -37,12 +43,20 @@ def _check_model(model):
     return model
 
 
+def _has_graph(model) -> bool:
+    """Sequential and functional models have a graph of layers; subclassed ones do not."""
+    keras = _keras()
+    return (
+        isinstance(model, keras.Sequential) or getattr(model, "_nodes_by_depth", None) is not None
+    )
+
+
 def _walk(model, path=()):
-    """Yield ``(layer, path)`` for every layer, entering nested models (depth first)."""
+    """Yield ``(layer, path)`` for every layer, entering nested Sequential/functional models."""
     keras = _keras()
     for layer in model.layers:
         yield layer, path
-        if isinstance(layer, keras.Model):
+        if isinstance(layer, keras.Model) and _has_graph(layer):
             yield from _walk(layer, (*path, layer))
 
 
