@@ -77,3 +77,28 @@ def test_feedback_text_is_deterministic():
         return np.clip(x - e * np.sign(g), 0, 1)
 
     assert str(ch04.check_fgsm_step(wrong)) == str(ch04.check_fgsm_step(wrong))
+
+
+@pytest.mark.parametrize(
+    "args", [(28, 1, (32, 64), 64, 10), (16, 3, (4, 6), 8, 5), (30, 2, (5, 7, 9), 12, 3)]
+)
+def test_reference_cnn_param_count_equals_keras(tf, args):
+    from dlhelpers.cnn import build_digit_cnn
+
+    n, c, filters, dense, k = args
+    model = build_digit_cnn(filters, dense_units=dense, input_shape=(n, n, c), num_classes=k)
+    assert solutions.cnn_param_count(*args) == model.count_params()
+
+
+@pytest.mark.parametrize(
+    "flag,hint",
+    [("bias", "bias"), ("in_channels", "C_in"), ("pool", "halves"), ("shrink", "size - 2")],
+)
+def test_cnn_param_checker_names_the_typical_mistake(flag, hint):
+    def wrong(n, c, f, d, k):
+        return ch04._cnn_params(n, c, f, d, k, **{flag: False})
+
+    assert ch04.check_cnn_param_count(solutions.cnn_param_count)
+    feedback = ch04.check_cnn_param_count(wrong)
+    assert not feedback and hint in feedback.hint
+    assert not ch04.check_cnn_param_count(lambda *a: solutions.cnn_param_count(*a) + 1)

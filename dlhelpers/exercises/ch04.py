@@ -1,4 +1,5 @@
-"""Chapter 4 exercises: the FGSM step, a confusion matrix by hand, the receptive field.
+"""Chapter 4 exercises: the CNN's parameter count, the FGSM step, a confusion matrix by hand,
+the receptive field.
 
 Each ``check_*`` runs your function on hidden cases and returns a
 :class:`~dlhelpers.exercises.Feedback`; ``print`` it to read which case failed,
@@ -11,7 +12,12 @@ import numpy as np
 
 from dlhelpers.exercises._core import Case, Feedback, check_cases
 
-__all__ = ["check_fgsm_step", "check_confusion_counts", "check_receptive_field"]
+__all__ = [
+    "check_cnn_param_count",
+    "check_fgsm_step",
+    "check_confusion_counts",
+    "check_receptive_field",
+]
 
 
 def _close(received, value) -> bool:
@@ -153,3 +159,71 @@ def check_receptive_field(func) -> Feedback:
         for ks, ss in _RF_CASES
     ]
     return check_cases(func, cases, hints=_rf_hint, what="receptive_field")
+
+
+# --------------------------------------------------------------------------- parameter count
+def _cnn_params(
+    image_size,
+    channels,
+    filters,
+    dense_units,
+    num_classes,
+    *,
+    bias=True,
+    pool=True,
+    shrink=True,
+    in_channels=True,
+):
+    """Parameters of build_digit_cnn's layout; the flags switch on typical mistakes."""
+    size, c_in, total = image_size, channels, 0
+    for f in filters:
+        total += 9 * (c_in if in_channels else 1) * f + (f if bias else 0)
+        size = size - 2 if shrink else size
+        size = size // 2 if pool else size
+        c_in = f
+    flat = size * size * c_in
+    total += flat * dense_units + dense_units * num_classes
+    return total + ((dense_units + num_classes) if bias else 0)
+
+
+_CNN_CASES = [
+    (28, 1, (32, 64), 64, 10),
+    (28, 1, (8,), 16, 10),
+    (16, 3, (4, 6), 8, 5),
+    (32, 1, (4, 6, 8), 10, 10),
+    (20, 2, (16,), 32, 2),
+]
+
+
+def _cnn_hint(case: Case, received) -> str | None:
+    mistakes = {
+        "bias": "each conv filter and each dense unit also has one bias: add them.",
+        "in_channels": "a conv kernel spans every input channel: 3 x 3 x C_in weights per filter.",
+        "pool": "each 2x2 max pooling halves the maps (rounding down) before the next layer.",
+        "shrink": "a 3x3 'valid' convolution trims one pixel on each side: size - 2.",
+    }
+    for flag, hint in mistakes.items():
+        if _close(received, _cnn_params(*case.args, **{flag: False})):
+            return hint
+    return None
+
+
+def check_cnn_param_count(func) -> Feedback:
+    """Check ``func(image_size, channels, filters, dense_units, num_classes)``.
+
+    The network is this chapter's layout (``dlhelpers.cnn.build_digit_cnn``): for
+    each entry of ``filters`` a 3x3 'valid' ``Conv2D`` with bias, a ReLU and a 2x2
+    max pooling; then flatten, a ``Dense(dense_units)`` and a
+    ``Dense(num_classes)``, both with bias. Images are square,
+    ``image_size x image_size x channels``. Expected: the number of trainable
+    parameters, as ``model.count_params()`` gives it.
+    """
+    cases = [
+        Case(
+            f"image {n}x{n}x{c}, filters {f}, dense {d}, classes {k}",
+            (n, c, f, d, k),
+            _cnn_params(n, c, f, d, k),
+        )
+        for n, c, f, d, k in _CNN_CASES
+    ]
+    return check_cases(func, cases, hints=_cnn_hint, what="cnn_param_count")

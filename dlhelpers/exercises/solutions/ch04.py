@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["fgsm_step", "confusion_counts", "receptive_field"]
+__all__ = ["cnn_param_count", "fgsm_step", "confusion_counts", "receptive_field"]
 
 
 def fgsm_step(x, grad, epsilon):
@@ -27,3 +27,14 @@ def receptive_field(kernel_sizes, strides):
         size += (k - 1) * jump
         jump *= s
     return size
+
+
+def cnn_param_count(image_size, channels, filters, dense_units, num_classes):
+    """Conv blocks (3x3 valid conv + 2x2 pool), then two dense layers, all with biases."""
+    size, c_in, total = image_size, channels, 0
+    for f in filters:
+        total += 3 * 3 * c_in * f + f  # kernel + one bias per filter
+        size = (size - 2) // 2  # 'valid' 3x3 trims 2 pixels, pooling halves
+        c_in = f
+    flat = size * size * c_in
+    return total + flat * dense_units + dense_units + dense_units * num_classes + num_classes
