@@ -1,3 +1,222 @@
-"""Plots for the feature_maps chapter(s)."""
+"""Plots for Chapter 4: digits, learned filters, feature maps, saliency, curves.
 
-__all__: list[str] = []
+Every function returns the matplotlib ``Figure`` (made with pyplot, so a notebook shows it
+once when the cell ends) and never calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlhelpers._validation import check_array, check_int, check_same_length, fail
+
+__all__ = [
+    "plot_digits",
+    "plot_filters",
+    "plot_feature_maps",
+    "plot_saliency",
+    "plot_curves",
+]
+
+
+def _grid(n: int, ncols: int, cell: float = 0.9, dpi: int = 72, title_space: float = 0.0):
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig = plt.figure(
+        figsize=(cell * ncols, cell * nrows + title_space), dpi=dpi, layout="constrained"
+    )
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False).ravel())
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def _as_2d_images(images, name: str) -> np.ndarray:
+    images = check_array(images, name, ndim=(3, 4))
+    if images.ndim == 4:
+        if images.shape[-1] != 1:
+            fail(name, "(N, H, W) or (N, H, W, 1) grey images", images)
+        images = images[..., 0]
+    return images
+
+
+def plot_digits(
+    images,
+    labels=None,
+    predictions=None,
+    *,
+    titles=None,
+    ncols: int = 10,
+    title=None,
+    cell: float = 0.9,
+) -> Figure:
+    """A grid of grey images, captioned with labels and, if given, predictions.
+
+    Args:
+        images: ``(N, H, W)`` or ``(N, H, W, 1)``.
+        labels: optional ``(N,)`` true labels.
+        predictions: optional ``(N,)`` predicted labels; wrong ones are captioned in red.
+        titles: optional ``N`` captions used instead of labels and predictions.
+        ncols: images per row.
+        title: optional figure title.
+        cell: size of one image in inches.
+
+    Returns:
+        The matplotlib ``Figure``.
+    """
+    images = _as_2d_images(images, "images")
+    ncols = check_int(ncols, "ncols", minimum=1)
+    for arr, name in ((labels, "labels"), (predictions, "predictions"), (titles, "titles")):
+        if arr is not None:
+            check_same_length(images=images, **{name: list(arr)})
+    fig, axes = _grid(len(images), ncols, cell, title_space=0.3 if title else 0.0)
+    for i, (ax, img) in enumerate(zip(axes, images, strict=False)):
+        ax.imshow(img, cmap="gray_r", vmin=min(0.0, img.min()), vmax=max(1.0, img.max()))
+        caption, colour = [], "black"
+        if titles is not None:
+            caption.append(str(titles[i]))
+        else:
+            if labels is not None:
+                caption.append(f"true {labels[i]}")
+            if predictions is not None:
+                caption.append(f"pred {predictions[i]}")
+                if labels is not None and predictions[i] != labels[i]:
+                    colour = "#c00"
+        if caption:
+            ax.set_title("\n".join(caption), fontsize=7, color=colour)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def plot_filters(
+    kernel, *, in_channel: int = 0, max_filters: int = 32, ncols: int = 8, title=None
+) -> Figure:
+    """The learned kernels of a ``Conv2D`` layer, one small image per filter.
+
+    Args:
+        kernel: ``(kh, kw, C_in, filters)`` (Keras layout, e.g. from ``conv_filters``).
+        in_channel: which input channel's slice to draw.
+        max_filters: draw at most this many filters.
+        ncols: filters per row.
+
+    Blue is negative, red positive, on a colour scale symmetric around zero.
+    """
+    kernel = check_array(kernel, "kernel", ndim=4)
+    in_channel = check_int(in_channel, "in_channel", minimum=0, maximum=kernel.shape[2] - 1)
+    n = min(kernel.shape[3], check_int(max_filters, "max_filters", minimum=1))
+    fig, axes = _grid(
+        n, check_int(ncols, "ncols", minimum=1), 0.7, title_space=0.3 if title else 0.0
+    )
+    limit = float(np.abs(kernel[:, :, in_channel, :n]).max()) or 1.0
+    for j in range(n):
+        axes[j].imshow(kernel[:, :, in_channel, j], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        axes[j].set_title(str(j), fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def plot_feature_maps(
+    maps, *, image=None, max_maps: int = 16, ncols: int = 8, title=None, fig: Figure | None = None
+) -> Figure:
+    """The feature maps of one image at one layer, one panel per channel.
+
+    Args:
+        maps: ``(H', W', C)`` maps of one image (or ``(1, H', W', C)``).
+        image: optional ``(H, W)`` / ``(H, W, 1)`` input drawn first for reference.
+        max_maps: draw at most this many channels.
+        ncols: panels per row.
+        title: optional figure title.
+        fig: draw onto this Figure instead of a new one (explorers use it).
+    """
+    maps = check_array(maps, "maps", ndim=(3, 4))
+    if maps.ndim == 4:
+        if maps.shape[0] != 1:
+            fail("maps", "the maps of one image, (H', W', C) or (1, H', W', C)", maps)
+        maps = maps[0]
+    n = min(maps.shape[-1], check_int(max_maps, "max_maps", minimum=1))
+    panels = n + (image is not None)
+    ncols = max(1, min(check_int(ncols, "ncols", minimum=1), panels))
+    nrows = int(np.ceil(panels / ncols))
+    if fig is None:
+        fig = plt.figure(
+            figsize=(0.9 * ncols, 0.9 * nrows + (0.3 if title else 0)), dpi=72, layout="constrained"
+        )
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_visible(False)
+    k = 0
+    if image is not None:
+        img = np.asarray(image, dtype=float)
+        img = img[..., 0] if img.ndim == 3 else img
+        axes[0].set_visible(True)
+        axes[0].imshow(img, cmap="gray_r")
+        axes[0].set_title("input", fontsize=7)
+        k = 1
+    for j in range(n):
+        ax = axes[k + j]
+        ax.set_visible(True)
+        ax.imshow(maps[:, :, j], cmap="viridis")
+        ax.set_title(f"map {j}", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def plot_saliency(images, maps, labels=None, predictions=None, *, title=None) -> Figure:
+    """Each image (top row) above its saliency map (bottom row)."""
+    images = _as_2d_images(images, "images")
+    maps = check_array(maps, "maps", ndim=3)
+    check_same_length(images=images, maps=maps)
+    n = len(images)
+    fig = plt.figure(figsize=(1.1 * n, 2.4 + (0.3 if title else 0)), dpi=72, layout="constrained")
+    axes = fig.subplots(2, n, squeeze=False)
+    for i in range(n):
+        axes[0, i].imshow(images[i], cmap="gray_r")
+        axes[1, i].imshow(maps[i], cmap="hot")
+        caption = []
+        if labels is not None:
+            caption.append(f"true {labels[i]}")
+        if predictions is not None:
+            caption.append(f"pred {predictions[i]}")
+        axes[0, i].set_title("\n".join(caption), fontsize=7)
+        for ax in axes[:, i]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+    axes[1, 0].set_ylabel("saliency", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def plot_curves(
+    x, curves: dict, *, xlabel: str, ylabel: str = "accuracy", title=None, ax=None
+) -> Figure:
+    """One line per named curve over a shared ``x`` (e.g. accuracy vs shift or epsilon)."""
+    x = check_array(x, "x", ndim=1)
+    if not isinstance(curves, dict) or not curves:
+        fail("curves", "a non-empty dict {name: values}", curves)
+    if ax is None:
+        fig = plt.figure(figsize=(4.5, 2.8), dpi=80, layout="constrained")
+        ax = fig.subplots()
+    else:
+        fig = ax.figure
+    for name, values in curves.items():
+        values = check_array(values, f"curves[{name!r}]", ndim=1)
+        check_same_length(x=x, **{f"curves[{name!r}]": values})
+        ax.plot(x, values, marker="o", ms=3, label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig

@@ -1,0 +1,388 @@
+"""Convolutional networks in practice (Chapter 4): model builders, shifted digits,
+adversarial examples (FGSM), saliency maps and parameter counts.
+
+TensorFlow is imported inside the functions that need it, never at import time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlhelpers._tf import import_tensorflow
+from dlhelpers._validation import (
+    check_array,
+    check_int,
+    check_number,
+    check_pair,
+    check_same_length,
+    fail,
+)
+
+__all__ = [
+    "build_digit_cnn",
+    "build_dense_net",
+    "conv_param_count",
+    "dense_param_count",
+    "shift_images",
+    "accuracy_vs_shift",
+    "fgsm",
+    "accuracy_vs_epsilon",
+    "saliency",
+]
+
+
+def _keras():
+    import_tensorflow()
+    import keras
+
+    return keras
+
+
+def _check_units(values, name: str) -> tuple[int, ...]:
+    if isinstance(values, int) and not isinstance(values, bool):
+        values = (values,)
+    if not isinstance(values, (tuple, list)):
+        fail(name, "an int or a tuple of ints", values)
+    return tuple(check_int(v, name, minimum=1) for v in values)
+
+
+def build_digit_cnn(
+    filters=(32, 64),
+    *,
+    dense_units: int = 64,
+    dropout: float = 0.4,
+    augment: bool = True,
+    rotation: float = 0.05,
+    shift: float = 0.08,
+    input_shape=(28, 28, 1),
+    num_classes: int = 10,
+    seed: int = 0,
+):
+    """A small CNN for digits, with each of the nine steps as its own named layer.
+
+    Layers: ``input`` -> optional ``augment`` block (``rotate``, ``shift``, only
+    active in training) -> for each ``i``: ``conv{i}`` (3x3, linear), ``relu{i}``,
+    ``pool{i}`` (2x2 max) -> ``flatten`` -> ``dropout`` -> ``dense`` (ReLU) ->
+    ``output`` (softmax over ``num_classes``).
+
+    Args:
+        filters: number of filters of each convolution block (an int or a tuple).
+        dense_units: width of the fully connected hidden layer.
+        dropout: dropout rate before the dense layer, in [0, 1).
+        augment: add random rotation and translation layers (training only).
+        rotation: largest rotation, as a fraction of a full turn.
+        shift: largest shift, as a fraction of the height and width.
+        input_shape: ``(H, W, C)`` of one image.
+        num_classes: size of the softmax output.
+        seed: seed of the weight initialisers and of the augmentation.
+
+    Returns:
+        An uncompiled ``keras.Sequential`` model named ``digit_cnn``.
+    """
+    keras = _keras()
+    layers = keras.layers
+    filters = _check_units(filters, "filters")
+    dense_units = check_int(dense_units, "dense_units", minimum=1)
+    dropout = check_number(dropout, "dropout", minimum=0, maximum=1)
+    if dropout >= 1:
+        fail("dropout", "a rate in [0, 1)", dropout)
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    seed = check_int(seed, "seed", minimum=0)
+    input_shape = _check_input_shape(input_shape)
+    init = keras.initializers
+    stack = [keras.Input(input_shape, name="input")]
+    if augment:
+        stack.append(
+            keras.Sequential(
+                [
+                    layers.RandomRotation(
+                        check_number(rotation, "rotation", minimum=0),
+                        fill_mode="constant",
+                        seed=seed,
+                        name="rotate",
+                    ),
+                    layers.RandomTranslation(
+                        check_number(shift, "shift", minimum=0),
+                        check_number(shift, "shift", minimum=0),
+                        fill_mode="constant",
+                        seed=seed + 1,
+                        name="shift",
+                    ),
+                ],
+                name="augment",
+            )
+        )
+    for i, f in enumerate(filters, start=1):
+        stack += [
+            layers.Conv2D(
+                f, 3, kernel_initializer=init.GlorotUniform(seed + 10 * i), name=f"conv{i}"
+            ),
+            layers.ReLU(name=f"relu{i}"),
+            layers.MaxPooling2D(2, name=f"pool{i}"),
+        ]
+    stack += [
+        layers.Flatten(name="flatten"),
+        layers.Dropout(dropout, seed=seed + 2, name="dropout"),
+        layers.Dense(
+            dense_units,
+            activation="relu",
+            kernel_initializer=init.GlorotUniform(seed + 3),
+            name="dense",
+        ),
+        layers.Dense(
+            num_classes,
+            activation="softmax",
+            kernel_initializer=init.GlorotUniform(seed + 4),
+            name="output",
+        ),
+    ]
+    return keras.Sequential(stack, name="digit_cnn")
+
+
+def build_dense_net(
+    units=(128,),
+    *,
+    input_shape=(28, 28, 1),
+    num_classes: int = 10,
+    dropout: float = 0.2,
+    seed: int = 0,
+):
+    """A fully connected network on flattened images, for comparing with a CNN.
+
+    Args:
+        units: width of each hidden ReLU layer (an int or a tuple).
+        input_shape: ``(H, W, C)`` of one image.
+        num_classes: size of the softmax output.
+        dropout: dropout rate after each hidden layer, in [0, 1).
+        seed: seed of the weight initialisers.
+
+    Returns:
+        An uncompiled ``keras.Sequential`` model named ``dense_net``.
+    """
+    keras = _keras()
+    layers = keras.layers
+    units = _check_units(units, "units")
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    dropout = check_number(dropout, "dropout", minimum=0, maximum=1)
+    if dropout >= 1:
+        fail("dropout", "a rate in [0, 1)", dropout)
+    seed = check_int(seed, "seed", minimum=0)
+    init = keras.initializers
+    stack = [
+        keras.Input(_check_input_shape(input_shape), name="input"),
+        layers.Flatten(name="flatten"),
+    ]
+    for i, u in enumerate(units, start=1):
+        stack += [
+            layers.Dense(
+                u,
+                activation="relu",
+                kernel_initializer=init.GlorotUniform(seed + i),
+                name=f"hidden{i}",
+            ),
+            layers.Dropout(dropout, seed=seed + 100 + i, name=f"dropout{i}"),
+        ]
+    stack.append(
+        layers.Dense(
+            num_classes,
+            activation="softmax",
+            kernel_initializer=init.GlorotUniform(seed),
+            name="output",
+        )
+    )
+    return keras.Sequential(stack, name="dense_net")
+
+
+def _check_input_shape(shape) -> tuple[int, int, int]:
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 3):
+        fail("input_shape", "a tuple (height, width, channels)", shape)
+    return tuple(check_int(s, "input_shape", minimum=1) for s in shape)
+
+
+def conv_param_count(kernel_size, in_channels: int, filters: int, *, use_bias: bool = True) -> int:
+    """Trainable parameters of a ``Conv2D`` layer: ``kh * kw * C_in * filters (+ filters)``.
+
+    The count does not depend on the image size: the same kernel slides over
+    every position (parameter sharing).
+    """
+    kh, kw = check_pair(kernel_size, "kernel_size")
+    in_channels = check_int(in_channels, "in_channels", minimum=1)
+    filters = check_int(filters, "filters", minimum=1)
+    return kh * kw * in_channels * filters + (filters if use_bias else 0)
+
+
+def dense_param_count(in_features: int, units: int, *, use_bias: bool = True) -> int:
+    """Trainable parameters of a ``Dense`` layer: ``in_features * units (+ units)``."""
+    in_features = check_int(in_features, "in_features", minimum=1)
+    units = check_int(units, "units", minimum=1)
+    return in_features * units + (units if use_bias else 0)
+
+
+def shift_images(images, dx: int, dy: int) -> np.ndarray:
+    """Move images by whole pixels, filling the uncovered border with zeros.
+
+    Args:
+        images: ``(N, H, W)`` or ``(N, H, W, C)`` array.
+        dx: pixels to the right (negative: to the left).
+        dy: pixels down (negative: up).
+
+    Returns:
+        Array of the same shape and dtype; pixels pushed past the edge are lost.
+    """
+    images = check_array(images, "images", ndim=(3, 4), dtype=None)
+    h, w = images.shape[1:3]
+    dx = check_int(dx, "dx", minimum=-(w - 1), maximum=w - 1)
+    dy = check_int(dy, "dy", minimum=-(h - 1), maximum=h - 1)
+    out = np.zeros_like(images)
+    src_y = slice(max(0, -dy), h - max(0, dy))
+    dst_y = slice(max(0, dy), h - max(0, -dy))
+    src_x = slice(max(0, -dx), w - max(0, dx))
+    dst_x = slice(max(0, dx), w - max(0, -dx))
+    out[:, dst_y, dst_x] = images[:, src_y, src_x]
+    return out
+
+
+def _predict_classes(model, x, batch_size: int = 256) -> np.ndarray:
+    return np.argmax(model.predict(x, batch_size=batch_size, verbose=0), axis=-1)
+
+
+def accuracy_vs_shift(model, images, labels, shifts, *, axis: str = "x") -> np.ndarray:
+    """Accuracy of ``model`` on images shifted by each number of pixels in ``shifts``.
+
+    Args:
+        model: a Keras classifier with a softmax (or score) output.
+        images: ``(N, H, W, C)`` images the model takes.
+        labels: ``(N,)`` integer labels.
+        shifts: pixel shifts to try (ints).
+        axis: ``"x"`` (right for positive shifts), ``"y"`` (down) or ``"xy"`` (both).
+
+    Returns:
+        ``(len(shifts),)`` float64 array of accuracies.
+    """
+    images = check_array(images, "images", ndim=4, dtype=None)
+    labels = check_array(labels, "labels", ndim=1, dtype=None)
+    check_same_length(images=images, labels=labels)
+    if axis not in ("x", "y", "xy"):
+        fail("axis", "one of 'x', 'y', 'xy'", axis)
+    accs = []
+    for s in shifts:
+        dx = s if "x" in axis else 0
+        dy = s if "y" in axis else 0
+        pred = _predict_classes(model, shift_images(images, dx, dy))
+        accs.append(np.mean(pred == labels))
+    return np.asarray(accs, dtype=np.float64)
+
+
+def _input_gradient(model, x, loss_fn):
+    tf = import_tensorflow()
+    x = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = loss_fn(model(x, training=False))
+    return tape.gradient(loss, x).numpy()
+
+
+def fgsm(model, x, y, epsilon: float, *, clip=(0.0, 1.0), from_logits: bool = False) -> np.ndarray:
+    """Fast gradient sign method: nudge every pixel by ``epsilon`` to raise the loss.
+
+    ``x_adv = clip(x + epsilon * sign(d loss / d x))`` with the sparse
+    categorical cross-entropy of the true labels ``y`` (Goodfellow et al., 2015).
+
+    Args:
+        model: a Keras classifier; its output is probabilities unless ``from_logits``.
+        x: ``(N, ...)`` inputs in the model's input shape.
+        y: ``(N,)`` integer true labels.
+        epsilon: size of the step in pixel units, >= 0.
+        clip: ``(low, high)`` valid pixel range, or ``None`` to skip clipping.
+        from_logits: whether the model outputs scores instead of probabilities.
+
+    Returns:
+        Adversarial inputs, same shape as ``x``, float32; each pixel differs
+        from ``x`` by at most ``epsilon``.
+    """
+    tf = import_tensorflow()
+    keras = _keras()
+    x = check_array(x, "x", ndim=(2, 3, 4, 5)).astype(np.float32)
+    y = check_array(y, "y", ndim=1, dtype=None)
+    check_same_length(x=x, y=y)
+    if y.dtype.kind not in "iu":
+        fail("y", "integer class labels", y)
+    epsilon = check_number(epsilon, "epsilon", minimum=0)
+    labels = tf.constant(y)
+
+    def loss_fn(out):
+        return tf.reduce_sum(
+            keras.losses.sparse_categorical_crossentropy(labels, out, from_logits=from_logits)
+        )
+
+    grad = _input_gradient(model, x, loss_fn)
+    x_adv = x + np.float32(epsilon) * np.sign(grad)
+    if clip is not None:
+        if not (isinstance(clip, (tuple, list)) and len(clip) == 2 and clip[0] < clip[1]):
+            fail("clip", "a pair (low, high) with low < high, or None", clip)
+        x_adv = np.clip(x_adv, clip[0], clip[1])
+    return x_adv.astype(np.float32)
+
+
+def accuracy_vs_epsilon(model, x, y, epsilons, **fgsm_kwargs) -> np.ndarray:
+    """Accuracy of ``model`` on FGSM examples for each ``epsilon`` in ``epsilons``.
+
+    Returns:
+        ``(len(epsilons),)`` float64 array; ``epsilon=0`` is the clean accuracy.
+    """
+    y = check_array(y, "y", ndim=1, dtype=None)
+    accs = [
+        np.mean(_predict_classes(model, fgsm(model, x, y, e, **fgsm_kwargs)) == y) for e in epsilons
+    ]
+    return np.asarray(accs, dtype=np.float64)
+
+
+def saliency(
+    model, x, class_index=None, *, samples: int = 1, noise: float = 0.0, seed: int = 0
+) -> np.ndarray:
+    """Gradient saliency: how much each pixel moves one class's output.
+
+    The map is ``|d output[class] / d x|``, the largest over colour channels
+    (Simonyan et al., 2014). Bright pixels are those whose small change would
+    move the class's output most. Single gradients are noisy; with ``samples > 1``
+    the maps of ``samples`` noisy copies ``x + N(0, noise^2)`` are averaged
+    (SmoothGrad, Smilkov et al., 2017), the class staying that of the clean input.
+
+    Args:
+        model: a Keras classifier.
+        x: ``(N, H, W, C)`` inputs.
+        class_index: the class to explain: ``None`` (the predicted class of each
+            input), an int (the same class for all), or an ``(N,)`` int array.
+        samples: number of noisy copies to average (1 with ``noise=0``: plain gradient).
+        noise: standard deviation of the added Gaussian noise, >= 0.
+        seed: seed of the noise.
+
+    Returns:
+        ``(N, H, W)`` float32 array, >= 0.
+    """
+    tf = import_tensorflow()
+    x = check_array(x, "x", ndim=4).astype(np.float32)
+    samples = check_int(samples, "samples", minimum=1)
+    noise = check_number(noise, "noise", minimum=0)
+    seed = check_int(seed, "seed", minimum=0)
+    n = len(x)
+    probs = model(x, training=False).numpy()
+    k = probs.shape[-1]
+    if class_index is None:
+        classes = np.argmax(probs, axis=-1)
+    elif isinstance(class_index, (int, np.integer)) and not isinstance(class_index, bool):
+        classes = np.full(n, int(class_index))
+    else:
+        classes = np.asarray(class_index)
+        if classes.shape != (n,) or classes.dtype.kind not in "iu":
+            fail("class_index", f"None, an int or an ({n},) int array", class_index)
+    if np.any(classes < 0) or np.any(classes >= k):
+        fail("class_index", f"classes in 0..{k - 1}", class_index)
+    mask = tf.one_hot(classes, k, dtype=probs.dtype)
+    rng = np.random.default_rng(seed)
+    total = np.zeros(x.shape[:3], dtype=np.float64)
+    for _ in range(samples):
+        noisy = x + rng.normal(0.0, noise, x.shape).astype(np.float32) if noise else x
+        grad = _input_gradient(model, noisy, lambda out: tf.reduce_sum(out * mask))
+        total += np.abs(grad).max(axis=-1)
+    return (total / samples).astype(np.float32)
