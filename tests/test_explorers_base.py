@@ -40,3 +40,9 @@ def test_other_errors_are_raised_not_hidden():
 
     with pytest.raises(RuntimeError, match="bug"):
         Broken({"a": w.IntSlider(value=1)})
+
+
+def test_the_output_area_receives_a_png_image():
+    explorer = Doubler({"a": w.IntSlider(value=1, min=0, max=5)})
+    image = explorer._png(explorer.fig)
+    assert image.format == "png" and image.data[:8] == b"\x89PNG\r\n\x1a\n"

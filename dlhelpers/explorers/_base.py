@@ -85,7 +85,22 @@ class Explorer:
         self.updates += 1
         with self.output:
             clear_output(wait=True)
-            display(fig)
+            display(self._png(fig))
+
+    @staticmethod
+    def _png(fig: Figure):
+        """The figure as a PNG image for the output area.
+
+        A bare ``Figure`` only renders as an image once pyplot's inline backend
+        is active in the kernel; PNG bytes render everywhere.
+        """
+        from io import BytesIO
+
+        from IPython.display import Image
+
+        buffer = BytesIO()
+        fig.savefig(buffer, format="png")
+        return Image(data=buffer.getvalue(), format="png")
 
     def _on_change(self, change) -> None:
         self.update()
