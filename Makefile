@@ -22,7 +22,7 @@ lab: install
 	$(BIN)/jupyter lab notebooks/01_deep_learning_workflow.ipynb
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lint: install
 	$(BIN)/ruff check .

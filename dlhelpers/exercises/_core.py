@@ -121,7 +121,11 @@ def check_cases(
         if problem is not None:
             hint = hints(case, received) if hints else None
             return Feedback(
-                False, f"{what} gave a wrong answer ({problem}).", case.name, case.expected,
-                received, hint,
+                False,
+                f"{what} gave a wrong answer ({problem}).",
+                case.name,
+                case.expected,
+                received,
+                hint,
             )
     return Feedback(True, f"{what} passed all {len(cases)} hidden cases.")

@@ -39,8 +39,12 @@ class Explorer:
             control.observe(self._on_change, names="value")
         header = [widgets.HTML(f"<b>{title}</b>")] if title else []
         self.widget = widgets.VBox(
-            [*header, widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}),
-             self.message, self.output]
+            [
+                *header,
+                widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}),
+                self.message,
+                self.output,
+            ]
         )
         self.update()
 
