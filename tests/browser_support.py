@@ -28,7 +28,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -363,7 +363,9 @@ CONTROL_SELECTORS = {
     "dropdown": ".widget-dropdown",
     "toggle-buttons": ".widget-toggle-buttons",
     "radio": ".widget-radio",
+    "select": ".widget-select",
     "checkbox": ".widget-checkbox",
+    "toggle-button": ".widget-toggle-button",
     "text": ".widget-text, .widget-textarea",
 }
 _ANY_CONTROL = ", ".join(CONTROL_SELECTORS.values())
@@ -373,12 +375,10 @@ _ANY_CONTROL = ", ".join(CONTROL_SELECTORS.values())
 class Change:
     """What happened when one control was changed."""
 
-    control: str
     action: str
     before: str
     after: str
     seconds: float
-    screenshots: list[Path] = field(default_factory=list)
 
 
 class NotebookPage:
@@ -393,9 +393,11 @@ class NotebookPage:
         self.console: list[str] = []
         self.page.on(
             "console",
-            lambda msg: self.console.append(f"{msg.type}: {msg.text}")
-            if msg.type in ("error", "warning")
-            else None,
+            lambda msg: (
+                self.console.append(f"{msg.type}: {msg.text}")
+                if msg.type in ("error", "warning")
+                else None
+            ),
         )
         self.page.on("pageerror", lambda err: self.console.append(f"pageerror: {err}"))
 
@@ -417,10 +419,19 @@ class NotebookPage:
 
     def run_up_to(self, last: int) -> None:
         """Run every cell up to and including cell ``last``; wait until all finished."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         self.page.evaluate(_JS_RUN_UP_TO, last)
-        self.page.wait_for_function(
-            "() => window.__dlRun && window.__dlRun.done", timeout=self.timeout_ms, polling=500
-        )
+        try:
+            self.page.wait_for_function(
+                "() => window.__dlRun && window.__dlRun.done", timeout=self.timeout_ms, polling=500
+            )
+        except PlaywrightTimeout:
+            waiting = [s["index"] for s in self.cell_states(last) if s["execution_count"] is None]
+            raise AssertionError(
+                f"cells 0..{last} did not finish within {self.timeout_ms / 1000:.0f} s; "
+                f"not run yet: {waiting}; open dialogs: {self.dialogs()}"
+            ) from None
         error = self.page.evaluate("() => window.__dlRun.error")
         if error:
             raise AssertionError(f"running the cells failed in JupyterLab: {error}")
@@ -516,83 +527,107 @@ class NotebookPage:
 
     # -- driving one control like a learner
     def actions(self, kind: str, control) -> list[tuple[str, callable]]:
-        """Candidate ways to change a control, each ``(description, do_it)``."""
-        page = self.page
+        """Ways a learner changes this control, each ``(description, do_it)``; at most two."""
         if kind == "slider":
+            handle = control.query_selector(".noUi-handle")
 
             def press(key):
                 def do():
-                    handle = control.query_selector(".noUi-handle")
                     handle.focus()
-                    page.keyboard.press(key)
+                    self.page.keyboard.press(key)
 
                 return do
 
-            return [("ArrowRight on the slider", press("ArrowRight")),
-                    ("ArrowLeft on the slider", press("ArrowLeft"))]
-        if kind == "dropdown":
-            select = control.query_selector("select")
-            options = select.evaluate("s => [...s.options].map(o => o.value)")
-            current = select.evaluate("s => s.value")
             return [
-                (f"choose option {value!r}", lambda v=value: select.select_option(v))
-                for value in options
-                if value != current
+                (f"press {key} on the slider", press(key)) for key in ("ArrowRight", "ArrowLeft")
+            ]
+        if kind in ("dropdown", "select"):
+            select = control.query_selector("select")
+            current = select.evaluate("s => s.value")
+            options = select.evaluate("s => [...s.options].map(o => o.value)")
+            return [
+                (
+                    f"choose {select.evaluate('(s, v) => [...s.options].find(o => o.value === v).text', v)!r}",
+                    lambda v=v: select.select_option(v),
+                )
+                for v in options
+                if v != current
             ][:2]
         if kind == "toggle-buttons":
             buttons = control.query_selector_all("button:not(.mod-active)")
             return [(f"click {b.inner_text()!r}", b.click) for b in buttons[:2]]
         if kind == "radio":
             radios = control.query_selector_all("input[type=radio]:not(:checked)")
-            return [("click a radio button", r.click) for r in radios[:2]]
+            return [("click another radio button", r.click) for r in radios[:2]]
         if kind == "checkbox":
             box = control.query_selector("input[type=checkbox]")
-            return [("toggle the checkbox", box.click)]
+            return [("click the checkbox", box.click)]
+        if kind == "toggle-button":
+            return [("click the toggle button", control.click)]
         if kind == "text":
             box = control.query_selector("input, textarea")
-            current = box.input_value()
-            try:
-                number = float(current)
-            except ValueError:
-                candidates = [current + "x", ""]
-            else:
-                step = 1 if number.is_integer() else 0.1
-                candidates = [f"{number + step:g}", f"{number - step:g}"]
-
-            def typer(text):
-                def do():
-                    box.fill(text)
-                    box.press("Enter")
-                    box.evaluate("n => n.blur()")
-
-                return do
-
-            return [(f"type {text!r}", typer(text)) for text in candidates]
+            return [(f"type {text!r} + Enter", self._typer(box, text)) for text in _new_texts(box)]
         return []
 
-    def change_until_response(self, explorer, kinds_order: list[str], wait_s: float) -> Change:
-        """Change controls (in ``kinds_order`` preference) until the explorer's result changes.
+    def type_into(self, control, text: str) -> None:
+        """Type ``text`` into a text control and press Enter, as a learner does."""
+        self._typer(control.query_selector("input, textarea"), text)()
 
-        Raises AssertionError listing every attempt when no change made it respond.
+    @staticmethod
+    def _typer(box, text: str):
+        def do():
+            box.fill(text)
+            box.press("Enter")
+            box.evaluate("n => n.blur()")
+
+        return do
+
+    @staticmethod
+    def control_state(control) -> str:
+        """The value a control shows (its inputs, slider position and readout)."""
+        return control.evaluate(
+            """n => [...n.querySelectorAll('input, select, textarea')].map(i =>
+                      i.type === 'checkbox' || i.type === 'radio' ? String(i.checked) : i.value)
+                    .concat([...n.querySelectorAll('[aria-valuenow]')]
+                      .map(h => h.getAttribute('aria-valuenow')))
+                    .concat([...n.querySelectorAll('.widget-readout, button.mod-active')]
+                      .map(r => r.innerText)).join('|')"""
+        )
+
+    def try_action(self, explorer, control, description: str, do, wait_s: float):
+        """Do one action; return a :class:`Change` if the result changed, else a reason."""
+        before = self.display_signature(explorer)
+        message_before = self.message_text(explorer)
+        state_before = self.control_state(control)
+        start = time.monotonic()
+        do()
+        while time.monotonic() - start < wait_s:
+            self.page.wait_for_timeout(250)
+            after = self.display_signature(explorer)
+            if after != before and self._settled(explorer, after):
+                return Change(description, before, after, time.monotonic() - start)
+        moved = self.control_state(control) != state_before
+        message = self.message_text(explorer)
+        return (
+            f"{description}: the control {'changed' if moved else 'did NOT change'}, but no new "
+            f"figure or text appeared in {wait_s:.0f} s"
+            + (f" (message now: {message!r})" if message != message_before else "")
+        )
+
+    def change_until_response(self, explorer, kinds_order: list[str], wait_s: float) -> Change:
+        """Change controls (preferring kinds in ``kinds_order``) until the result changes.
+
+        Raises AssertionError listing every attempt when no change made the explorer respond.
         """
         attempts = []
-        controls = self.controls(explorer)
-        ordered = sorted(controls, key=lambda kc: kinds_order.index(kc[0]))
-        for kind, control in ordered:
+        rank = {kind: i for i, kind in enumerate(kinds_order)}
+        controls = sorted(self.controls(explorer), key=lambda kc: rank.get(kc[0], len(rank)))
+        for kind, control in controls:
             for description, do in self.actions(kind, control):
-                before = self.display_signature(explorer)
-                message_before = self.message_text(explorer)
-                start = time.monotonic()
-                do()
-                after = before
-                while time.monotonic() - start < wait_s:
-                    self.page.wait_for_timeout(250)
-                    after = self.display_signature(explorer)
-                    if after != before and self._settled(explorer, after):
-                        return Change(kind, description, before, after, time.monotonic() - start)
-                message = self.message_text(explorer)
-                note = f" (message now: {message!r})" if message != message_before else ""
-                attempts.append(f"{kind}: {description}: no new figure or text in {wait_s:.0f} s{note}")
+                outcome = self.try_action(explorer, control, f"{kind}: {description}", do, wait_s)
+                if isinstance(outcome, Change):
+                    return outcome
+                attempts.append(outcome)
         raise AssertionError(
             "the explorer did not respond to its controls:\n  "
             + "\n  ".join(attempts or ["no control that a learner can change was found"])
@@ -605,3 +640,18 @@ class NotebookPage:
             return False
         self.page.wait_for_timeout(300)
         return self.display_signature(explorer) == seen
+
+    def dialogs(self) -> list[str]:
+        """Text of every open JupyterLab dialog (e.g. a kernel that died)."""
+        return [d.inner_text()[:300] for d in self.page.query_selector_all(".jp-Dialog")]
+
+
+def _new_texts(box) -> list[str]:
+    """Two values to type into a text box: a number one step away, or an edited string."""
+    current = box.input_value()
+    try:
+        number = float(current)
+    except ValueError:
+        return [current + "x", current[:-1] if current else "a"]
+    step = 1 if number.is_integer() else 0.5
+    return [f"{number + step:g}", f"{number - step:g}"]

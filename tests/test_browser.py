@@ -7,6 +7,9 @@ shows its controls, and that changing a control of each explorer changes its fig
 printed result. A screenshot of each explorer, before and after the change, goes to
 ``$DLCOURSE_ARTIFACTS`` (default: a new temporary folder; its path is printed).
 
+The notebooks are ``tests/fixtures/explorer_demo.ipynb`` (proves the machinery) and every
+``notebooks/NN_*.ipynb`` with an explorer cell, found automatically.
+
 Needs Playwright (PyPI) and Debian's ``chromium``. Without them the tests skip, unless
 ``DLCOURSE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where they fail.
 
@@ -16,32 +19,38 @@ Environment: ``DLCOURSE_CHROMIUM`` (browser executable), ``DLCOURSE_ARTIFACTS`` 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
 
+import browser_support as bs
 import pytest
 
-import browser_support as bs
-
 NOTEBOOKS = bs.explorer_notebooks()
+FIXTURE = bs.FIXTURES / "explorer_demo.ipynb"
 RUN_TIMEOUT_S = float(os.environ.get("DLCOURSE_BROWSER_TIMEOUT", "900"))
 WIDGET_TIMEOUT_S = 60.0  # for widgets to finish rendering once the cells have run
-RESPONSE_TIMEOUT_S = 45.0  # for an explorer to show a new result after a control changed
-# Preference for the control to drive: a slider first (what the course promises).
-DRIVE_ORDER = ["slider", "dropdown", "toggle-buttons", "radio", "text", "checkbox"]
+RESPONSE_TIMEOUT_S = 60.0  # for an explorer to show a new result after a control changed
+# Which control to drive first: a slider (what the course promises), then the others.
+DRIVE_ORDER = ["slider", "dropdown", "toggle-buttons", "radio", "select", "text", "checkbox"]
+# What a learner sees when a Figure is displayed without matplotlib's inline backend.
+FIGURE_AS_TEXT = re.compile(r"<Figure size \d+x\d+ with \d+ Axes>")
 
-pytestmark = pytest.mark.browser
 
-
-def _require_browser() -> None:
+def require_browser() -> None:
+    """Skip (learner's machine) or fail (CI) when the browser test cannot run here."""
     reason = bs.missing_requirements()
     if reason is None:
         return
     if os.environ.get("DLCOURSE_REQUIRE_BROWSER") == "1":
         pytest.fail(f"DLCOURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {reason}")
     pytest.skip(f"real-browser test skipped: {reason}")
+
+
+# --------------------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +65,7 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def lab():
     """One JupyterLab server (serving temporary copies) per test process."""
-    _require_browser()
+    require_browser()
     with bs.JupyterLabServer(NOTEBOOKS) as server:
         yield server
 
@@ -74,65 +83,172 @@ def browser(lab):
 
 
 @pytest.fixture
-def notebook_page(browser, lab, request):
+def open_notebook(browser, lab):
+    """Open a notebook in a fresh browser context; close it and stop its kernel afterwards."""
     pages = []
 
-    def open_page(name: str) -> bs.NotebookPage:
+    def open_(name: str) -> bs.NotebookPage:
         page = bs.NotebookPage(browser, lab, name, timeout_s=RUN_TIMEOUT_S)
         pages.append(page)
+        opened = page.open()
+        assert opened["kernel"] == "python3", f"{name}: no Python kernel started: {opened}"
         return page
 
-    yield open_page
+    yield open_
     for page in pages:
         page.close()
 
 
-def _check_cells(states: list[dict], last: int) -> None:
+def run_to_last_explorer(page: bs.NotebookPage, notebook: Path) -> list[int]:
+    """Run the notebook up to its last explorer cell and check what a learner would see."""
+    cells = bs.explorer_cells(notebook)
+    start = time.monotonic()
+    page.run_up_to(cells[-1])
+    print(f"{notebook.name}: ran cells 0..{cells[-1]} in {time.monotonic() - start:.1f} s")
+    check_cells(page, cells[-1])
+    problems = page.wait_for_widgets(WIDGET_TIMEOUT_S)
+    assert not problems, "widgets did not render:\n" + "\n".join(problems)
+    return cells
+
+
+def check_cells(page: bs.NotebookPage, last: int) -> None:
+    states = page.cell_states(last)
     errors = [f"cell {s['index']}: {e}" for s in states for e in s["errors"]]
     assert not errors, "cells failed in JupyterLab:\n" + "\n".join(errors)
     not_run = [s["index"] for s in states if s["execution_count"] is None]
     assert not not_run, f"cells up to {last} should all have run; these did not: {not_run}"
+    assert not page.dialogs(), f"JupyterLab shows a dialog: {page.dialogs()}"
+    for s in states:
+        for text in s["stderr"]:  # shown in red to a learner; reported, not failed
+            print(f"note: cell {s['index']} wrote to stderr: {text.strip()[:200]}")
 
 
+def check_explorer_shown(page: bs.NotebookPage, explorer, label: str) -> list:
+    controls = page.controls(explorer)
+    assert controls, f"{label}: the explorer shows no control a learner can change"
+    for kind, control in controls:
+        box = control.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, f"{label}: a {kind} is not shown"
+    shown = page.display_signature(explorer)
+    has_image = "data:image/png" in shown
+    assert has_image or shown.strip("\x00\x01 \n"), f"{label}: shows neither figure nor text"
+    text_figure = FIGURE_AS_TEXT.search(shown)
+    assert has_image or not text_figure, (
+        f"{label}: the figure is shown as the text {text_figure[0]!r}, not as an image "
+        "(matplotlib's inline backend was not active in the kernel)"
+    )
+    return controls
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_explorers_render_and_respond(notebook, notebook_page, artifacts, record_property):
-    cells = bs.explorer_cells(notebook)
-    page = notebook_page(notebook.name)
-    start = time.monotonic()
-    opened = page.open()
-    assert opened["kernel"] == "python3", f"no Python kernel started: {opened}"
-    page.run_up_to(cells[-1])
-    run_s = time.monotonic() - start
-    record_property("run_seconds", round(run_s, 1))
-    print(f"{notebook.name}: opened and ran cells 0..{cells[-1]} in {run_s:.1f} s")
-
-    _check_cells(page.cell_states(cells[-1]), cells[-1])
-    problems = page.wait_for_widgets(WIDGET_TIMEOUT_S)
-    assert not problems, "widgets did not render:\n" + "\n".join(problems)
-
+def test_explorers_render_and_respond(notebook, open_notebook, artifacts):
+    page = open_notebook(notebook.name)
+    cells = run_to_last_explorer(page, notebook)
     for cell in cells:
         explorers = page.explorers(cell)
         assert explorers, (
-            f"explorer cell {cell} shows no widget (outputs: "
-            f"{page.cell(cell).locator('.jp-Cell-outputArea').inner_text()[:300]!r})"
+            f"explorer cell {cell} shows no widget; its output reads "
+            f"{page.cell(cell).locator('.jp-Cell-outputArea').inner_text()[:300]!r}"
         )
         for k, explorer in enumerate(explorers):
             label = f"{notebook.stem}__cell{cell}_explorer{k}"
-            controls = page.controls(explorer)
-            assert controls, f"{label}: the explorer shows no control a learner can change"
-            for kind, control in controls:
-                assert control.is_visible(), f"{label}: a {kind} control is not visible"
-                box = control.bounding_box()
-                assert box and box["width"] > 0 and box["height"] > 0, f"{label}: empty {kind}"
-            shown = page.display_signature(explorer)
-            assert "data:image/png" in shown or shown.strip("\x00\x01 \n"), (
-                f"{label}: the explorer shows neither a figure nor text"
-            )
+            check_explorer_shown(page, explorer, label)
             explorer.screenshot(path=artifacts / f"{label}_before.png")
             change = page.change_until_response(explorer, DRIVE_ORDER, RESPONSE_TIMEOUT_S)
             explorer.screenshot(path=artifacts / f"{label}_after.png")
-            print(f"{label}: {change.control}: {change.action} -> new result in {change.seconds:.1f} s")
-
+            print(f"{label}: {change.action} -> new result in {change.seconds:.1f} s")
     problems = page.widget_problems()
     assert not problems, "widgets broke while the explorers were driven:\n" + "\n".join(problems)
-    _check_cells(page.cell_states(cells[-1]), cells[-1])
+    check_cells(page, cells[-1])
+
+
+@pytest.mark.browser
+def test_fixture_every_kind_of_control_responds(open_notebook, artifacts):
+    """The fixture's slider, dropdown and text box each redraw; a rejected value is shown."""
+    page = open_notebook(FIXTURE.name)
+    wave_cell, bump_cell = run_to_last_explorer(page, FIXTURE)
+    assert "official Jupyter news" not in page.page.inner_text("body")
+
+    (wave,) = page.explorers(wave_cell)
+    controls = dict(check_explorer_shown(page, wave, "wave"))
+    assert set(controls) == {"slider", "dropdown"}
+    for kind in ("dropdown", "slider"):
+        for description, do in page.actions(kind, controls[kind]):
+            outcome = page.try_action(wave, controls[kind], description, do, RESPONSE_TIMEOUT_S)
+            assert isinstance(outcome, bs.Change), outcome
+    wave.screenshot(path=artifacts / "fixture_wave_after_every_control.png")
+
+    (bump,) = page.explorers(bump_cell)
+    ((kind, box),) = check_explorer_shown(page, bump, "bump")
+    assert kind == "text"
+    figure = page.display_signature(bump)
+    page.type_into(box, "-1")
+    page.page.wait_for_function(
+        "n => n.innerText.includes('peak: expected a positive number')",
+        arg=bump.element_handle(),
+        timeout=RESPONSE_TIMEOUT_S * 1000,
+    )
+    assert page.display_signature(bump) == figure, "a rejected value must keep the last figure"
+    bump.screenshot(path=artifacts / "fixture_bump_rejected.png")
+    outcome = page.try_action(bump, box, "type 3", lambda: page.type_into(box, "3"), 60)
+    assert isinstance(outcome, bs.Change), outcome
+    assert page.message_text(bump).strip("| ") in ("", "Bump"), page.message_text(bump)
+    check_cells(page, bump_cell)
+
+
+# --------------------------------------------------------------------------- no browser needed
+
+
+def _write_notebook(path: Path, cells: list[tuple[str, list[str]]]) -> Path:
+    nb = {
+        "cells": [
+            {"cell_type": kind, "metadata": {"tags": tags}, "source": "", "outputs": []}
+            if kind == "code"
+            else {"cell_type": kind, "metadata": {"tags": tags}, "source": ""}
+            for kind, tags in cells
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_explorer_cells_are_tagged_code_cells(tmp_path):
+    nb = _write_notebook(
+        tmp_path / "nb.ipynb",
+        [("markdown", ["explorer"]), ("code", []), ("code", ["explorer", "x"]), ("code", [])],
+    )
+    assert bs.explorer_cells(nb) == [2]
+
+
+def test_chapter_notebooks_are_found_automatically(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    with_explorer = _write_notebook(tmp_path / "notebooks" / "02_b.ipynb", [("code", ["explorer"])])
+    _write_notebook(tmp_path / "notebooks" / "01_a.ipynb", [("code", [])])
+    _write_notebook(tmp_path / "notebooks" / "scratch.ipynb", [("code", ["explorer"])])
+    assert bs.explorer_notebooks(tmp_path) == [FIXTURE, with_explorer]
+
+
+def test_the_fixture_has_two_explorer_cells():
+    assert FIXTURE in NOTEBOOKS
+    assert len(bs.explorer_cells(FIXTURE)) == 2
+
+
+def test_missing_browser_skips_for_a_learner(monkeypatch, tmp_path):
+    monkeypatch.setenv("DLCOURSE_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    monkeypatch.delenv("DLCOURSE_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="skipped: Chromium was not found"):
+        require_browser()
+
+
+def test_missing_browser_fails_in_ci(monkeypatch, tmp_path):
+    monkeypatch.setenv("DLCOURSE_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    monkeypatch.setenv("DLCOURSE_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="DLCOURSE_REQUIRE_BROWSER=1 .*Chromium"):
+        require_browser()
