@@ -443,35 +443,42 @@ class NotebookPage:
         return self.page.locator(f'[data-dl-cell="{index}"]')
 
     # -- widgets
-    def widget_problems(self) -> list[str]:
-        """Text of every widget that failed or is still loading, anywhere in the notebook."""
+    def widget_problems(self, last: int) -> list[str]:
+        """Widgets in cells ``0..last`` that failed or are still loading, with their text.
+
+        Cells after ``last`` were not run: their saved outputs may point at widgets of an
+        old kernel, which JupyterLab reports as not found; they are not looked at.
+        """
         return self.page.evaluate(
-            """([loading, failed, errorSel]) => {
+            """([last, loading, failed, errorSel]) => {
               const found = [];
+              const ran = node => {
+                const cell = node.closest('[data-dl-cell]');
+                return cell && Number(cell.dataset.dlCell) <= last ? cell.dataset.dlCell : null;
+              };
               document.querySelectorAll('.jp-OutputArea-output').forEach(node => {
                 const text = node.textContent.trim();
-                if (text.startsWith(loading) || text.startsWith(failed)) {
-                  const cell = node.closest('[data-dl-cell]');
-                  found.push(`cell ${cell ? cell.dataset.dlCell : '?'}: ${text.slice(0, 200)}`);
-                }
+                const cell = ran(node);
+                if (cell !== null && (text.startsWith(loading) || text.startsWith(failed)))
+                  found.push(`cell ${cell}: ${text.slice(0, 200)}`);
               });
               document.querySelectorAll(errorSel).forEach(node => {
-                const cell = node.closest('[data-dl-cell]');
-                found.push(`cell ${cell ? cell.dataset.dlCell : '?'}: ` +
-                           node.textContent.trim().slice(0, 200));
+                const cell = ran(node);
+                if (cell !== null)
+                  found.push(`cell ${cell}: a widget failed to render (${node.textContent.trim().slice(0, 300)})`);
               });
               return found;
             }""",
-            [WIDGET_LOADING_TEXT, WIDGET_ERROR_TEXT, WIDGET_ERROR_SELECTOR],
+            [last, WIDGET_LOADING_TEXT, WIDGET_ERROR_TEXT, WIDGET_ERROR_SELECTOR],
         )
 
-    def wait_for_widgets(self, timeout_s: float) -> list[str]:
-        """Wait until no widget is loading or failed; return the problems left at the end."""
+    def wait_for_widgets(self, last: int, timeout_s: float) -> list[str]:
+        """Wait while widgets in cells ``0..last`` are loading; return the problems left."""
         deadline = time.monotonic() + timeout_s
-        problems = self.widget_problems()
-        while problems and time.monotonic() < deadline:
+        problems = self.widget_problems(last)
+        while any(WIDGET_LOADING_TEXT in p for p in problems) and time.monotonic() < deadline:
             time.sleep(0.5)
-            problems = self.widget_problems()
+            problems = self.widget_problems(last)
         return problems
 
     def explorers(self, cell_index: int) -> list:

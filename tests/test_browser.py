@@ -106,8 +106,12 @@ def run_to_last_explorer(page: bs.NotebookPage, notebook: Path) -> list[int]:
     page.run_up_to(cells[-1])
     print(f"{notebook.name}: ran cells 0..{cells[-1]} in {time.monotonic() - start:.1f} s")
     check_cells(page, cells[-1])
-    problems = page.wait_for_widgets(WIDGET_TIMEOUT_S)
-    assert not problems, "widgets did not render:\n" + "\n".join(problems)
+    problems = page.wait_for_widgets(cells[-1], WIDGET_TIMEOUT_S)
+    assert not problems, (
+        "widgets did not render:\n"
+        + "\n".join(problems)
+        + f"\nbrowser console (last lines):\n{page.console_tail()}"
+    )
     return cells
 
 
@@ -161,7 +165,7 @@ def test_explorers_render_and_respond(notebook, open_notebook, artifacts):
             change = page.change_until_response(explorer, DRIVE_ORDER, RESPONSE_TIMEOUT_S)
             explorer.screenshot(path=artifacts / f"{label}_after.png")
             print(f"{label}: {change.action} -> new result in {change.seconds:.1f} s")
-    problems = page.widget_problems()
+    problems = page.widget_problems(cells[-1])
     assert not problems, "widgets broke while the explorers were driven:\n" + "\n".join(problems)
     check_cells(page, cells[-1])
 
