@@ -379,6 +379,7 @@ class Change:
     before: str
     after: str
     seconds: float
+    earlier_attempts: list[str]
 
 
 class NotebookPage:
@@ -423,8 +424,11 @@ class NotebookPage:
 
         self.page.evaluate(_JS_RUN_UP_TO, last)
         try:
+            # a dialog (e.g. "Kernel Restarting" after the kernel died) ends the wait early
             self.page.wait_for_function(
-                "() => window.__dlRun && window.__dlRun.done", timeout=self.timeout_ms, polling=500
+                "() => (window.__dlRun && window.__dlRun.done) || !!document.querySelector('.jp-Dialog')",
+                timeout=self.timeout_ms,
+                polling=500,
             )
         except PlaywrightTimeout:
             waiting = [s["index"] for s in self.cell_states(last) if s["execution_count"] is None]
@@ -432,6 +436,8 @@ class NotebookPage:
                 f"cells 0..{last} did not finish within {self.timeout_ms / 1000:.0f} s; "
                 f"not run yet: {waiting}; open dialogs: {self.dialogs()}"
             ) from None
+        if self.dialogs():
+            raise AssertionError(f"JupyterLab opened a dialog while running: {self.dialogs()}")
         error = self.page.evaluate("() => window.__dlRun.error")
         if error:
             raise AssertionError(f"running the cells failed in JupyterLab: {error}")
@@ -612,7 +618,7 @@ class NotebookPage:
             self.page.wait_for_timeout(250)
             after = self.display_signature(explorer)
             if after != before and self._settled(explorer, after):
-                return Change(description, before, after, time.monotonic() - start)
+                return Change(description, before, after, time.monotonic() - start, [])
         moved = self.control_state(control) != state_before
         message = self.message_text(explorer)
         return (
@@ -633,6 +639,7 @@ class NotebookPage:
             for description, do in self.actions(kind, control):
                 outcome = self.try_action(explorer, control, f"{kind}: {description}", do, wait_s)
                 if isinstance(outcome, Change):
+                    outcome.earlier_attempts = attempts
                     return outcome
                 attempts.append(outcome)
         raise AssertionError(

@@ -30,6 +30,7 @@ import browser_support as bs
 import pytest
 
 NOTEBOOKS = bs.explorer_notebooks()
+CHAPTERS = sorted((bs.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 FIXTURE = bs.FIXTURES / "explorer_demo.ipynb"
 RUN_TIMEOUT_S = float(os.environ.get("DLCOURSE_BROWSER_TIMEOUT", "900"))
 WIDGET_TIMEOUT_S = 60.0  # for widgets to finish rendering once the cells have run
@@ -160,11 +161,14 @@ def test_explorers_render_and_respond(notebook, open_notebook, artifacts):
         )
         for k, explorer in enumerate(explorers):
             label = f"{notebook.stem}__cell{cell}_explorer{k}"
+            explorer.scroll_into_view_if_needed()  # as a learner scrolls to it
             check_explorer_shown(page, explorer, label)
             explorer.screenshot(path=artifacts / f"{label}_before.png")
             change = page.change_until_response(explorer, DRIVE_ORDER, RESPONSE_TIMEOUT_S)
             explorer.screenshot(path=artifacts / f"{label}_after.png")
             print(f"{label}: {change.action} -> new result in {change.seconds:.1f} s")
+            for attempt in change.earlier_attempts:
+                print(f"note: {label}: before that, {attempt}")
     problems = page.widget_problems(cells[-1])
     assert not problems, "widgets broke while the explorers were driven:\n" + "\n".join(problems)
     check_cells(page, cells[-1])
@@ -237,6 +241,19 @@ def test_chapter_notebooks_are_found_automatically(tmp_path):
     _write_notebook(tmp_path / "notebooks" / "01_a.ipynb", [("code", [])])
     _write_notebook(tmp_path / "notebooks" / "scratch.ipynb", [("code", ["explorer"])])
     assert bs.explorer_notebooks(tmp_path) == [FIXTURE, with_explorer]
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.stem for nb in CHAPTERS])
+def test_every_chapter_has_a_tagged_explorer_cell(notebook):
+    """A chapter without the tag would silently drop out of the browser test."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    explorers = bs.explorer_cells(notebook)
+    assert explorers, f"{notebook.name}: no code cell is tagged 'explorer'"
+    for i in explorers:
+        source = "".join(cells[i]["source"])
+        assert source.startswith("# NBVAL_IGNORE_OUTPUT"), (
+            f"{notebook.name}: explorer cell {i} must start with # NBVAL_IGNORE_OUTPUT"
+        )
 
 
 def test_the_fixture_has_two_explorer_cells():
