@@ -151,6 +151,7 @@ def check_explorer_shown(page: bs.NotebookPage, explorer, label: str) -> list:
 @pytest.mark.browser
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_explorers_render_and_respond(notebook, open_notebook, artifacts):
+    print(f"screenshots go to {artifacts}")
     page = open_notebook(notebook.name)
     cells = run_to_last_explorer(page, notebook)
     for cell in cells:
