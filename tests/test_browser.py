@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -266,6 +267,13 @@ def test_missing_browser_skips_for_a_learner(monkeypatch, tmp_path):
     monkeypatch.setenv("DLCOURSE_CHROMIUM", str(tmp_path / "no-such-chromium"))
     monkeypatch.delenv("DLCOURSE_REQUIRE_BROWSER", raising=False)
     with pytest.raises(pytest.skip.Exception, match="skipped: Chromium was not found"):
+        require_browser()
+
+
+def test_missing_playwright_skips_with_its_name(monkeypatch):
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # import now fails
+    monkeypatch.delenv("DLCOURSE_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Playwright is not installed"):
         require_browser()
 
 
