@@ -51,3 +51,9 @@ def test_unwritten_exercise_says_so():
 
     feedback = ch01.check_one_hot(stub)
     assert not feedback and "not written yet" in str(feedback)
+
+
+def test_odd_answers_get_feedback_not_a_traceback():
+    for answer in (lambda y, p: p.argmax(1) == y, lambda y, p: None, lambda y, p: "0.5"):
+        feedback = ch01.check_accuracy(answer)
+        assert not feedback and feedback.case is not None
