@@ -406,7 +406,10 @@ class NotebookPage:
         try:
             self.context.close()
         finally:
-            self.server.shutdown_kernels()
+            try:
+                self.server.shutdown_kernels()
+            except OSError:  # the server is gone; stopping it ends its kernels anyway
+                pass
 
     def console_tail(self, n: int = 15) -> str:
         return "\n".join(self.console[-n:]) or "(nothing)"
