@@ -622,11 +622,13 @@ class NotebookPage:
             after = self.display_signature(explorer)
             if after != before and self._settled(explorer, after):
                 return Change(description, before, after, time.monotonic() - start, [])
+            if self.message_text(explorer) != message_before and not _has_content(after):
+                break  # the explorer rejected the value: it showed why and cleared its result
         moved = self.control_state(control) != state_before
         message = self.message_text(explorer)
         return (
             f"{description}: the control {'changed' if moved else 'did NOT change'}, but no new "
-            f"figure or text appeared in {wait_s:.0f} s"
+            f"figure or text appeared (waited {time.monotonic() - start:.0f} s)"
             + (f" (message now: {message!r})" if message != message_before else "")
         )
 
@@ -653,7 +655,7 @@ class NotebookPage:
 
     def _settled(self, explorer, seen: str) -> bool:
         """True when the shown result is non-empty and still the same a moment later."""
-        if not seen.replace("\u0000", "").replace("\u0001", "").strip():
+        if not _has_content(seen):
             return False
         self.page.wait_for_timeout(300)
         return self.display_signature(explorer) == seen
@@ -663,12 +665,17 @@ class NotebookPage:
         return [d.inner_text()[:300] for d in self.page.query_selector_all(".jp-Dialog")]
 
 
+def _has_content(signature: str) -> bool:
+    return bool(signature.replace("\u0000", "").replace("\u0001", "").strip())
+
+
 def _new_texts(box) -> list[str]:
     """Two values to type into a text box: a number one step away, or an edited string."""
     current = box.input_value()
     try:
         number = float(current)
     except ValueError:
-        return [current + "x", current[:-1] if current else "a"]
+        # a shorter text is more often still valid (a date, a sentence) than a longer one
+        return [current[:-1], current + current[-1:]] if current else ["a", "b"]
     step = 1 if number.is_integer() else 0.5
     return [f"{number + step:g}", f"{number - step:g}"]
