@@ -39,8 +39,9 @@ def test_padding_mask_matches_keras(keras64, seed):
     q, k, v = rng.normal(size=(n, tq, d)), rng.normal(size=(n, tv, d)), rng.normal(size=(n, tv, d))
     lengths = rng.integers(1, tv + 1, size=n)
     value_mask = np.arange(tv)[None, :] < lengths[:, None]
-    out, scores = keras64.layers.Attention()([q, v, k], mask=[None, value_mask],
-                                             return_attention_scores=True)
+    out, scores = keras64.layers.Attention()(
+        [q, v, k], mask=[None, value_mask], return_attention_scores=True
+    )
     mine, weights = scaled_dot_product_attention(q, k, v, mask=value_mask, scale=1.0)
     np.testing.assert_allclose(mine, np.asarray(out), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(weights, np.asarray(scores), rtol=1e-9, atol=1e-12)
@@ -76,14 +77,21 @@ MHA = [  # N, Tq, Tv, d_query, d_value, heads, key_dim, value_dim, output_shape
 @pytest.mark.parametrize("use_bias", [True, False])
 @pytest.mark.parametrize("with_key", [True, False])
 @pytest.mark.parametrize(("n", "tq", "tv", "dq", "dv", "heads", "key_dim", "value_dim", "out"), MHA)
-def test_matches_keras_multi_head_attention(keras64, n, tq, tv, dq, dv, heads, key_dim, value_dim,
-                                            out, with_key, use_bias):
+def test_matches_keras_multi_head_attention(
+    keras64, n, tq, tv, dq, dv, heads, key_dim, value_dim, out, with_key, use_bias
+):
     rng = np.random.default_rng(heads * 10 + tq)
     q, v = rng.normal(size=(n, tq, dq)), rng.normal(size=(n, tv, dv))
     k = rng.normal(size=(n, tv, dq + 1)) if with_key else None
-    layer = keras64.layers.MultiHeadAttention(heads, key_dim, value_dim=value_dim,
-                                              output_shape=out, use_bias=use_bias,
-                                              bias_initializer="random_normal", seed=heads)
+    layer = keras64.layers.MultiHeadAttention(
+        heads,
+        key_dim,
+        value_dim=value_dim,
+        output_shape=out,
+        use_bias=use_bias,
+        bias_initializer="random_normal",
+        seed=heads,
+    )
     result, scores = layer(q, v, k, return_attention_scores=True)
     mine, weights = multi_head_attention(q, v, k, weights=layer.get_weights(), use_bias=use_bias)
     np.testing.assert_allclose(mine, np.asarray(result), rtol=1e-6, atol=1e-7)
@@ -107,9 +115,14 @@ def test_multi_head_attention_mask_matches_keras(keras64, seed):
 
 def test_bad_input_names_the_argument():
     q, k, v = np.zeros((2, 3, 4)), np.zeros((2, 5, 4)), np.zeros((2, 5, 2))
-    with pytest.raises(ValueError, match=r"query: expected a 3-D array, received array of shape \(3, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"query: expected a 3-D array, received array of shape \(3, 4\)"
+    ):
         scaled_dot_product_attention(q[0], k, v)
-    with pytest.raises(ValueError, match=r"key, value: expected the same length Tv, received key \(2, 5, 4\) and value \(2, 4, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"key, value: expected the same length Tv, received key \(2, 5, 4\) and value \(2, 4, 2\)",
+    ):
         scaled_dot_product_attention(q, k, v[:, :4])
     with pytest.raises(ValueError, match="query, key: expected the same feature size d"):
         scaled_dot_product_attention(q, k[..., :3], v)
@@ -132,7 +145,9 @@ def test_multi_head_bad_weights(keras64):
     w = layer.get_weights()
     with pytest.raises(ValueError, match="weights: expected 8 arrays"):
         multi_head_attention(q, v, weights=w[:6])
-    with pytest.raises(ValueError, match=r"weights \(query kernel\): expected shape \(5, heads, size\)"):
+    with pytest.raises(
+        ValueError, match=r"weights \(query kernel\): expected shape \(5, heads, size\)"
+    ):
         multi_head_attention(np.zeros((2, 3, 5)), v, weights=w)
     with pytest.raises(ValueError, match="key, value: expected the same batch size and length Tv"):
         multi_head_attention(q, v, key=np.zeros((2, 4, 4)), weights=w)

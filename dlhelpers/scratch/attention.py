@@ -84,8 +84,10 @@ def scaled_dot_product_attention(query, key, value, mask=None, scale=None):
             f"query, key: expected the same feature size d, received query {q.shape} "
             f"and key {k.shape}."
         )
-    scale = 1.0 / np.sqrt(q.shape[2]) if scale is None else check_number(
-        scale, "scale", minimum=0, strict=True
+    scale = (
+        1.0 / np.sqrt(q.shape[2])
+        if scale is None
+        else check_number(scale, "scale", minimum=0, strict=True)
     )
     scores = scale * np.einsum("nqd,nvd->nqv", q, k)
     if mask is not None:
@@ -99,9 +101,12 @@ def _split_weights(weights, use_bias):
     ws = [np.asarray(w, dtype=float) for w in weights]
     want = 8 if use_bias else 4
     if len(ws) != want:
-        fail("weights", f"{want} arrays (MultiHeadAttention.get_weights() order: query, key, "
-             "value and output kernels" + (" each followed by its bias)" if use_bias else ")"),
-             f"{len(ws)} arrays")
+        fail(
+            "weights",
+            f"{want} arrays (MultiHeadAttention.get_weights() order: query, key, "
+            "value and output kernels" + (" each followed by its bias)" if use_bias else ")"),
+            f"{len(ws)} arrays",
+        )
     if use_bias:
         return ws[0::2], ws[1::2]
     return ws, [None] * 4
@@ -164,8 +169,12 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
     kh = _project(k, wk, bk, "key")
     vh = _project(v, wv, bv, "value")
     if qh.shape[2:] != kh.shape[2:] or vh.shape[2] != qh.shape[2]:
-        fail("weights", f"query and key kernels with the same (heads, key_dim)={qh.shape[2:]} "
-             f"and a value kernel with {qh.shape[2]} heads", f"key {wk.shape}, value {wv.shape}")
+        fail(
+            "weights",
+            f"query and key kernels with the same (heads, key_dim)={qh.shape[2:]} "
+            f"and a value kernel with {qh.shape[2]} heads",
+            f"key {wk.shape}, value {wv.shape}",
+        )
     heads, key_dim = qh.shape[2:]
     n, tq, tv = q.shape[0], q.shape[1], k.shape[1]
     # fold heads into the batch: (N, T, H, k) -> (N*H, T, k)
@@ -173,8 +182,9 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
     m = None
     if mask is not None:
         m = np.repeat(_check_mask(mask, n, tq, tv), heads, axis=0)
-    out, w = scaled_dot_product_attention(fold(qh), fold(kh), fold(vh), mask=m,
-                                          scale=1.0 / np.sqrt(key_dim))
+    out, w = scaled_dot_product_attention(
+        fold(qh), fold(kh), fold(vh), mask=m, scale=1.0 / np.sqrt(key_dim)
+    )
     out = out.reshape(n, heads, tq, -1).transpose(0, 2, 1, 3)  # (N, Tq, H, value_dim)
     if wo.ndim != 3 or wo.shape[:2] != (heads, vh.shape[3]):
         fail("weights (output kernel)", f"shape ({heads}, {vh.shape[3]}, d_out)", wo)
