@@ -276,15 +276,16 @@ def _keras():
     return keras
 
 
-def _rnn_decoder_head(keras, dec_seq, enc_seq, attention: bool, return_scores: bool, layers):
-    """The decoder's top: optional dot-product attention over encoder states, then softmax."""
-    scores = None
-    if attention:
-        context, scores = layers["attention"]([dec_seq, enc_seq], return_attention_scores=True)
+def _rnn_decoder_head(dec_seq, enc_seq, layers):
+    """The decoder's top: optional dot-product attention over encoder states, then softmax.
+
+    The attention layer is called with ``return_attention_scores=True`` inside the
+    graph, so :func:`attention_weights` can read the weights from the same model.
+    """
+    if "attention" in layers:
+        context, _ = layers["attention"]([dec_seq, enc_seq], return_attention_scores=True)
         dec_seq = layers["concat"]([dec_seq, context])
-    hidden = layers["combine"](dec_seq)
-    probs = layers["output"](hidden)
-    return (probs, scores) if return_scores else probs
+    return layers["output"](layers["combine"](dec_seq))
 
 
 def build_encoder_decoder(
@@ -343,7 +344,7 @@ def build_encoder_decoder(
     if attention:
         layers["attention"] = keras.layers.Attention(use_scale=False, name="attention")
         layers["concat"] = keras.layers.Concatenate(name="concat_context")
-    probs = _rnn_decoder_head(keras, dec_seq, enc_seq, attention, False, layers)
+    probs = _rnn_decoder_head(dec_seq, enc_seq, layers)
     name = "seq2seq_attention" if attention else "seq2seq_plain"
     model = keras.Model([enc_in, dec_in], probs, name=name)
     model.compile(
@@ -436,7 +437,8 @@ def build_transformer(
 def attention_weights(model, encoder_input, decoder_input) -> np.ndarray:
     """The attention weights of a model from :func:`build_encoder_decoder` (``attention=True``).
 
-    Re-runs the model's own layers with ``return_attention_scores=True``.
+    Reads the weights the model's own attention layer computes (a second output
+    of the same graph), so they are exactly the ones used for the prediction.
 
     Args:
         model: the trained attention encoder-decoder.
@@ -459,16 +461,11 @@ def attention_weights(model, encoder_input, decoder_input) -> np.ndarray:
         )
     enc = check_array(encoder_input, "encoder_input", ndim=2, dtype=np.int32)
     dec = check_array(decoder_input, "decoder_input", ndim=2, dtype=np.int32)
-    layer = model.get_layer
-    x = layer("encoder_embedding")(enc)
-    mask = layer("encoder_embedding").compute_mask(enc)
-    enc_seq, enc_state = layer("encoder")(x, mask=mask)
-    dec_seq = layer("decoder")(layer("decoder_embedding")(dec), initial_state=enc_state)
-    _, scores = layer("attention")(
-        [dec_seq, enc_seq], mask=[None, mask], return_attention_scores=True
-    )
-    del keras
-    return np.asarray(scores)
+    if len(enc) != len(dec):
+        fail("decoder_input", f"{len(enc)} rows like encoder_input", dec)
+    # the layer was called with return_attention_scores=True: its output is (context, weights)
+    scores = keras.Model(model.inputs, model.get_layer("attention").output[1])
+    return np.asarray(scores.predict_on_batch([enc, dec]))
 
 
 def teacher_forced_decode(model, encoder_input, decoder_input, batch_size: int = 512):
@@ -597,19 +594,47 @@ def build_char_lm(
     return model
 
 
+def _lm_stepper(model):
+    """A model that advances the char LM one chunk at a time, carrying the GRU state.
+
+    It shares the embedding and output layers of ``model`` and copies its GRU's
+    weights, so stepping gives the same probabilities as reading the whole text.
+    """
+    keras = _keras()
+    names = {layer.name for layer in model.layers}
+    if not {"embedding", "gru", "next_char"} <= names:
+        fail(
+            "model",
+            "a model from build_char_lm (layers 'embedding', 'gru', 'next_char')",
+            f"model {model.name!r} with layers {sorted(names)}",
+        )
+    gru = model.get_layer("gru")
+    chars = keras.Input((None,), dtype="int32")
+    state_in = keras.Input((gru.units,))
+    config = {**gru.get_config(), "return_state": True, "name": "gru_step"}
+    stepping = keras.layers.GRU.from_config(config)
+    seq, state = stepping(model.get_layer("embedding")(chars), initial_state=state_in)
+    step = keras.Model([chars, state_in], [model.get_layer("next_char")(seq), state])
+    stepping.set_weights(gru.get_weights())
+    return step
+
+
 def generate_text(
-    model,
-    vocab: CharVocab,
-    prompt: str,
-    length: int,
-    temperature: float = 1.0,
-    seed: int = 0,
-    context: int = 64,
+    model, vocab: CharVocab, prompt: str, length: int, temperature: float = 1.0, seed: int = 0
 ) -> str:
     """Extend ``prompt`` by ``length`` characters sampled from a character model.
 
-    At each step the model reads the last ``context`` characters; the next one is
-    drawn from its prediction with :func:`sample_index` (seeded).
+    The model reads the prompt once, then one character at a time, carrying its
+    GRU state; each next character is drawn from its prediction with
+    :func:`sample_index` (seeded: same seed, same text).
+
+    Args:
+        model: a model from :func:`build_char_lm`.
+        vocab: the ``CharVocab`` it was trained with.
+        prompt: the text to continue (characters of the vocabulary).
+        length: how many characters to add.
+        temperature: > 0; below 1 safer, above 1 more surprising.
+        seed: seed of the sampling.
 
     Raises:
         ValueError: an empty prompt, unknown characters in it, or a bad temperature.
@@ -618,11 +643,16 @@ def generate_text(
     length = check_int(length, "length", minimum=1)
     if not prompt:
         fail("prompt", "at least one character", prompt)
-    ids = list(vocab.encode([prompt])[0])
+    ids = vocab.encode([prompt])
+    step = _lm_stepper(model)
+    state = np.zeros((1, model.get_layer("gru").units), dtype="float32")
     rng = np.random.default_rng(seed)
+    new = []
     for _ in range(length):
-        x = np.asarray([ids[-context:]], dtype=np.int32)
-        probs = np.asarray(model(x, training=False))[0, -1].astype(float)
-        probs[: vocab.end_id + 1] = 0.0  # never emit padding/start/end inside text
-        ids.append(sample_index(probs / probs.sum(), temperature, rng))
-    return prompt + vocab.decode([ids[len(prompt) :]])[0]
+        probs, state = step.predict_on_batch([ids, state])
+        p = np.asarray(probs, dtype=float)[0, -1]
+        p[: vocab.end_id + 1] = 0.0  # never emit padding/start/end inside text
+        new.append(sample_index(p / p.sum(), temperature, rng))
+        ids = np.array([[new[-1]]], dtype=np.int32)
+        state = np.asarray(state)
+    return prompt + vocab.decode([new])[0]

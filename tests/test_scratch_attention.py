@@ -24,7 +24,7 @@ SHAPES = [(1, 1, 1, 2, 1), (2, 3, 5, 4, 4), (3, 6, 2, 8, 3), (2, 4, 7, 1, 5)]  #
 def test_matches_keras_attention_unscaled(keras64, n, tq, tv, d, dv, seed):
     rng = np.random.default_rng(seed)
     q, k, v = rng.normal(size=(n, tq, d)), rng.normal(size=(n, tv, d)), rng.normal(size=(n, tv, dv))
-    layer = keras64.layers.Attention(use_scale=False)
+    layer = keras64.layers.Attention(use_scale=False, dtype="float64")
     out, scores = layer([q, v, k], return_attention_scores=True)
     mine, weights = scaled_dot_product_attention(q, k, v, scale=1.0)
     np.testing.assert_allclose(mine, np.asarray(out), rtol=1e-10, atol=1e-12)
@@ -39,7 +39,7 @@ def test_padding_mask_matches_keras(keras64, seed):
     q, k, v = rng.normal(size=(n, tq, d)), rng.normal(size=(n, tv, d)), rng.normal(size=(n, tv, d))
     lengths = rng.integers(1, tv + 1, size=n)
     value_mask = np.arange(tv)[None, :] < lengths[:, None]
-    out, scores = keras64.layers.Attention()(
+    out, scores = keras64.layers.Attention(dtype="float64")(
         [q, v, k], mask=[None, value_mask], return_attention_scores=True
     )
     mine, weights = scaled_dot_product_attention(q, k, v, mask=value_mask, scale=1.0)
@@ -91,6 +91,7 @@ def test_matches_keras_multi_head_attention(
         use_bias=use_bias,
         bias_initializer="random_normal",
         seed=heads,
+        dtype="float64",
     )
     result, scores = layer(q, v, k, return_attention_scores=True)
     mine, weights = multi_head_attention(q, v, k, weights=layer.get_weights(), use_bias=use_bias)
@@ -105,7 +106,7 @@ def test_multi_head_attention_mask_matches_keras(keras64, seed):
     q, v = rng.normal(size=(2, 4, 6)), rng.normal(size=(2, 5, 6))
     mask = rng.random((2, 4, 5)) > 0.4
     mask[:, :, seed] = True  # every query keeps one key
-    layer = keras64.layers.MultiHeadAttention(2, 3, seed=seed)
+    layer = keras64.layers.MultiHeadAttention(2, 3, seed=seed, dtype="float64")
     result, scores = layer(q, v, attention_mask=mask, return_attention_scores=True)
     mine, weights = multi_head_attention(q, v, weights=layer.get_weights(), mask=mask)
     np.testing.assert_allclose(mine, np.asarray(result), rtol=1e-6, atol=1e-7)
@@ -140,7 +141,7 @@ def test_bad_input_names_the_argument():
 
 def test_multi_head_bad_weights(keras64):
     q, v = np.zeros((2, 3, 4)), np.zeros((2, 5, 4))
-    layer = keras64.layers.MultiHeadAttention(2, 3)
+    layer = keras64.layers.MultiHeadAttention(2, 3, dtype="float64")
     layer(q, v)
     w = layer.get_weights()
     with pytest.raises(ValueError, match="weights: expected 8 arrays"):

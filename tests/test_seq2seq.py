@@ -246,14 +246,46 @@ def test_the_padding_embedding_is_never_read(tf, task, kind):
     assert not np.allclose(model.predict(x, verbose=0), base, atol=1e-6)
 
 
-def test_attention_weights_rows_sum_to_one_and_skip_padding(tf, task):
+@pytest.mark.parametrize("context_every_step", [False, True])
+def test_attention_weights_match_numpy_attention_on_the_model_states(tf, task, context_every_step):
+    import keras
+
+    from dlhelpers.scratch import scaled_dot_product_attention
+
     iv, ov, in_len, out_len, a = task
-    model = _build("attention", iv, ov, in_len, out_len)
-    w = s.attention_weights(model, a.encoder_input[:6], a.decoder_input[:6])
+    model = s.build_encoder_decoder(
+        len(iv),
+        len(ov),
+        in_len,
+        out_len,
+        units=8,
+        embed_dim=4,
+        attention=True,
+        context_every_step=context_every_step,
+    )
+    enc, dec = a.encoder_input[:6], a.decoder_input[:6]
+    w = s.attention_weights(model, enc, dec)
     assert w.shape == (6, out_len, in_len)
     np.testing.assert_allclose(w.sum(-1), 1, rtol=1e-5)
-    pads = np.broadcast_to((a.encoder_input[:6] == 0)[:, None, :], w.shape)
+    pads = np.broadcast_to((enc == 0)[:, None, :], w.shape)
     assert pads.any() and np.all(w[pads] < 1e-6)
+    # the same weights by hand, from the model's own encoder and decoder states
+    states = keras.Model(
+        model.inputs,
+        [
+            model.get_layer("encoder").output[0],
+            model.get_layer("decoder").output,
+            model.get_layer("attention").output[0],
+        ],
+    ).predict_on_batch([enc, dec])
+    enc_seq, dec_seq, context = (np.asarray(x, dtype=float) for x in states)
+    out, mine = scaled_dot_product_attention(dec_seq, enc_seq, enc_seq, mask=enc != 0, scale=1.0)
+    np.testing.assert_allclose(mine, w, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(out, context, rtol=1e-4, atol=1e-5)
+
+
+def test_attention_weights_needs_an_attention_model(tf, task):
+    iv, ov, in_len, out_len, a = task
     plain = _build("plain", iv, ov, in_len, out_len)
     with pytest.raises(
         ValueError, match="model: expected an encoder-decoder built with attention=True"
@@ -284,3 +316,23 @@ def test_char_lm_and_generate_text(tf):
         s.generate_text(lm, vocab, "abz", length=3)
     with pytest.raises(ValueError, match="prompt: expected at least one character"):
         s.generate_text(lm, vocab, "", length=3)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_stepping_the_lm_matches_reading_the_whole_text(tf, seed):
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    vocab = s.CharVocab("abcdefgh ")
+    lm = s.build_char_lm(len(vocab), units=12, embed_dim=5)
+    ids = np.random.default_rng(seed).integers(3, len(vocab), size=(1, 15)).astype(np.int32)
+    full = np.asarray(lm.predict_on_batch(ids))
+    step = s._lm_stepper(lm)
+    state = np.zeros((1, 12), dtype="float32")
+    probs, state = step.predict_on_batch([ids[:, :9], state])
+    np.testing.assert_allclose(np.asarray(probs), full[:, :9], rtol=1e-5, atol=1e-6)
+    for t in range(9, 15):
+        probs, state = step.predict_on_batch([ids[:, t : t + 1], np.asarray(state)])
+        np.testing.assert_allclose(np.asarray(probs)[0, 0], full[0, t], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="model: expected a model from build_char_lm"):
+        s._lm_stepper(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
