@@ -48,6 +48,11 @@ PAD, START, END = "<pad>", "<s>", "</s>"
 _ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 
+def _reject(name: str, expected: str, received: str) -> None:
+    """Like ``_validation.fail`` for a received value already described in words."""
+    raise ValueError(f"{name}: expected {expected}, received {received}.")
+
+
 def _ordinal(day: int) -> str:
     return f"{day}{_ORDINAL.get(day, 'th')}"
 
@@ -198,7 +203,7 @@ class CharVocab:
         for t in texts:
             unknown = sorted({c for c in t if c not in self.index})
             if unknown:
-                fail(
+                _reject(
                     "texts",
                     f"only characters of the vocabulary {''.join(self.tokens[3:])!r}",
                     f"{t!r} with unknown character(s) {unknown}",
@@ -454,7 +459,7 @@ def attention_weights(model, encoder_input, decoder_input) -> np.ndarray:
     keras = _keras()
     names = {layer.name for layer in model.layers}
     if "attention" not in names:
-        fail(
+        _reject(
             "model",
             "an encoder-decoder built with attention=True (a layer named 'attention')",
             f"model {model.name!r} with layers {sorted(names)}",
@@ -566,7 +571,7 @@ def char_windows(text: str, vocab: CharVocab, window: int, step: int = 1):
     window = check_int(window, "window", minimum=1)
     step = check_int(step, "step", minimum=1)
     if len(text) < window + 1:
-        fail("text", f"at least window + 1 = {window + 1} characters", f"{len(text)} characters")
+        _reject("text", f"at least window + 1 = {window + 1} characters", f"{len(text)} characters")
     ids = vocab.encode([text])[0]
     starts = np.arange(0, len(ids) - window, step)
     X = np.stack([ids[s : s + window] for s in starts])
@@ -603,7 +608,7 @@ def _lm_stepper(model):
     keras = _keras()
     names = {layer.name for layer in model.layers}
     if not {"embedding", "gru", "next_char"} <= names:
-        fail(
+        _reject(
             "model",
             "a model from build_char_lm (layers 'embedding', 'gru', 'next_char')",
             f"model {model.name!r} with layers {sorted(names)}",

@@ -336,3 +336,16 @@ def test_stepping_the_lm_matches_reading_the_whole_text(tf, seed):
         np.testing.assert_allclose(np.asarray(probs)[0, 0], full[0, t], rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="model: expected a model from build_char_lm"):
         s._lm_stepper(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+
+
+def test_importing_seq2seq_does_not_load_tensorflow():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dlhelpers.seq2seq, dlhelpers.scratch.attention, dlhelpers.plots.attention\n"
+        "import dlhelpers.explorers.attention, dlhelpers.exercises.ch07\n"
+        "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -10,6 +10,11 @@ from dlhelpers._validation import check_array, fail
 __all__ = ["plot_attention", "plot_accuracy_by_group", "plot_temperatures"]
 
 
+def _reject(name: str, expected: str, received: str) -> None:
+    """Like ``_validation.fail`` for a received value already described in words."""
+    raise ValueError(f"{name}: expected {expected}, received {received}.")
+
+
 def _axes(ax, figsize):
     if ax is None:
         fig = Figure(figsize=figsize, dpi=75, layout="constrained")
@@ -20,7 +25,7 @@ def _axes(ax, figsize):
 def _labels(tokens, n: int, name: str) -> list[str]:
     labels = list(tokens)
     if len(labels) != n:
-        fail(name, f"{n} labels (one per row/column of weights)", f"{len(labels)} labels")
+        _reject(name, f"{n} labels (one per row/column of weights)", f"{len(labels)} labels")
     return ["␣" if t == " " else t for t in labels]
 
 
@@ -68,7 +73,7 @@ def plot_accuracy_by_group(
     x = np.arange(len(groups))
     for i, (name, accs) in enumerate(results.items()):
         if list(accs) != groups:
-            fail(
+            _reject(
                 "results", f"the same groups {groups} for every model", f"{list(accs)} for {name!r}"
             )
         ax.bar(

@@ -14,6 +14,11 @@ from dlhelpers._validation import check_array, check_number, fail
 __all__ = ["softmax", "scaled_dot_product_attention", "multi_head_attention"]
 
 
+def _reject(name: str, expected: str, received: str) -> None:
+    """Like ``_validation.fail`` for a received value already described in words."""
+    raise ValueError(f"{name}: expected {expected}, received {received}.")
+
+
 def softmax(x, axis: int = -1) -> np.ndarray:
     """Numerically stable softmax of ``x`` along ``axis`` (the maximum is subtracted first)."""
     x = np.asarray(x, dtype=float)
@@ -101,7 +106,7 @@ def _split_weights(weights, use_bias):
     ws = [np.asarray(w, dtype=float) for w in weights]
     want = 8 if use_bias else 4
     if len(ws) != want:
-        fail(
+        _reject(
             "weights",
             f"{want} arrays (MultiHeadAttention.get_weights() order: query, key, "
             "value and output kernels" + (" each followed by its bias)" if use_bias else ")"),
@@ -169,7 +174,7 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
     kh = _project(k, wk, bk, "key")
     vh = _project(v, wv, bv, "value")
     if qh.shape[2:] != kh.shape[2:] or vh.shape[2] != qh.shape[2]:
-        fail(
+        _reject(
             "weights",
             f"query and key kernels with the same (heads, key_dim)={qh.shape[2:]} "
             f"and a value kernel with {qh.shape[2]} heads",
