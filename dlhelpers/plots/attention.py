@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from dlhelpers._validation import check_array, fail
 
@@ -16,9 +15,12 @@ def _reject(name: str, expected: str, received: str) -> None:
 
 
 def _axes(ax, figsize):
+    """A new pyplot figure (so Jupyter shows it) unless an axes to draw on is given."""
     if ax is None:
-        fig = Figure(figsize=figsize, dpi=75, layout="constrained")
-        return fig, fig.add_subplot()
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=figsize, dpi=75, layout="constrained")
+        return fig, ax
     return ax.figure, ax
 
 
