@@ -1,3 +1,123 @@
-"""Plots for the attention chapter(s)."""
+"""Plots for the attention chapter: attention heatmaps and accuracy comparisons."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import numpy as np
+
+from dlhelpers._validation import check_array, fail
+
+__all__ = ["plot_attention", "plot_accuracy_by_group", "plot_temperatures"]
+
+
+def _reject(name: str, expected: str, received: str) -> None:
+    """Like ``_validation.fail`` for a received value already described in words."""
+    raise ValueError(f"{name}: expected {expected}, received {received}.")
+
+
+def _axes(ax, figsize):
+    """A new pyplot figure (so Jupyter shows it) unless an axes to draw on is given."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=figsize, dpi=75, layout="constrained")
+        return fig, ax
+    return ax.figure, ax
+
+
+def _labels(tokens, n: int, name: str) -> list[str]:
+    labels = list(tokens)
+    if len(labels) != n:
+        _reject(name, f"{n} labels (one per row/column of weights)", f"{len(labels)} labels")
+    return ["␣" if t == " " else t for t in labels]
+
+
+def plot_attention(weights, input_tokens, output_tokens, ax=None, title: str | None = None):
+    """Heatmap of attention weights: one row per output step, one column per input token.
+
+    Args:
+        weights: ``(T_out, T_in)`` array (rows usually sum to 1).
+        input_tokens: ``T_in`` labels for the columns (a string works: one character each).
+        output_tokens: ``T_out`` labels for the rows.
+        ax: optional matplotlib axes to draw on.
+        title: optional title.
+
+    Returns:
+        The matplotlib ``Figure``.
+    """
+    w = check_array(weights, "weights", ndim=2)
+    cols = _labels(input_tokens, w.shape[1], "input_tokens")
+    rows = _labels(output_tokens, w.shape[0], "output_tokens")
+    fig, ax = _axes(ax, (0.22 * w.shape[1] + 1.8, 0.22 * w.shape[0] + 1.2))
+    image = ax.imshow(w, cmap="viridis", vmin=0, vmax=max(float(w.max()), 1e-12), aspect="auto")
+    ax.set_xticks(range(len(cols)), cols, fontsize=8)
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_xlabel("input character (encoder step)")
+    ax.set_ylabel("output character")
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="attention weight")
+    return fig
+
+
+def plot_accuracy_by_group(
+    results: dict, group_label: str = "group", ax=None, ylabel: str = "exact-match accuracy"
+):
+    """Grouped bars: ``results[model_name][group] = accuracy`` (groups on the x axis).
+
+    Returns:
+        The matplotlib ``Figure``.
+    """
+    if not isinstance(results, dict) or not results:
+        fail("results", "a non-empty dict {model name: {group: accuracy}}", results)
+    groups = list(next(iter(results.values())))
+    fig, ax = _axes(ax, (5.5, 3))
+    width = 0.8 / len(results)
+    x = np.arange(len(groups))
+    for i, (name, accs) in enumerate(results.items()):
+        if list(accs) != groups:
+            _reject(
+                "results", f"the same groups {groups} for every model", f"{list(accs)} for {name!r}"
+            )
+        ax.bar(
+            x + (i - (len(results) - 1) / 2) * width, [accs[g] for g in groups], width, label=name
+        )
+    ax.set_xticks(x, [str(g) for g in groups])
+    ax.set_xlabel(group_label)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_temperatures(probs, temperatures, labels=None, ax=None, top: int = 12):
+    """Bars of one next-character distribution re-shaped by several temperatures.
+
+    Args:
+        probs: ``(vocab,)`` probabilities from a model.
+        temperatures: the temperatures to show.
+        labels: names of the ``vocab`` entries (characters).
+        top: how many of the most likely entries to show.
+
+    Returns:
+        The matplotlib ``Figure``.
+    """
+    from dlhelpers.seq2seq import apply_temperature
+
+    p = check_array(probs, "probs", ndim=1)
+    names = [str(i) for i in range(len(p))] if labels is None else _labels(labels, len(p), "labels")
+    order = np.argsort(p)[::-1][:top]
+    fig, ax = _axes(ax, (6, 2.8))
+    width = 0.8 / len(temperatures)
+    for i, t in enumerate(temperatures):
+        q = apply_temperature(p, t)
+        ax.bar(
+            np.arange(len(order)) + (i - (len(temperatures) - 1) / 2) * width,
+            q[order],
+            width,
+            label=f"T = {t:g}",
+        )
+    ax.set_xticks(range(len(order)), [names[j] for j in order])
+    ax.set_ylabel("probability")
+    ax.set_xlabel("next character (most likely first)")
+    ax.legend(fontsize=8)
+    return fig

@@ -1,3 +1,199 @@
-"""Dot-product attention in NumPy, matching Keras (Chapter 7)."""
+"""Dot-product attention in NumPy, matching Keras (Chapter 7).
 
-__all__: list[str] = []
+Layouts follow Keras: queries ``(N, Tq, d)``, keys and values ``(N, Tv, d)``
+(the key may have another feature size than the value), attention weights
+``(N, Tq, Tv)`` for one head and ``(N, heads, Tq, Tv)`` for several.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlhelpers._validation import check_array, check_number, fail
+
+__all__ = ["softmax", "scaled_dot_product_attention", "multi_head_attention"]
+
+
+def _reject(name: str, expected: str, received: str) -> None:
+    """Like ``_validation.fail`` for a received value already described in words."""
+    raise ValueError(f"{name}: expected {expected}, received {received}.")
+
+
+def softmax(x, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax of ``x`` along ``axis`` (the maximum is subtracted first)."""
+    x = np.asarray(x, dtype=float)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _check_mask(mask, n: int, tq: int, tv: int) -> np.ndarray:
+    """Turn a mask of shape ``(N, Tv)``, ``(Tq, Tv)`` or ``(N, Tq, Tv)`` into ``(N, Tq, Tv)``."""
+    m = np.asarray(mask)
+    if m.dtype.kind not in "biu":
+        fail("mask", "a boolean or 0/1 array (True where a query may attend)", m)
+    if m.ndim == 2 and m.shape == (n, tv):
+        m = m[:, None, :]
+    elif m.ndim == 2 and m.shape == (tq, tv):
+        m = m[None, :, :]
+    elif m.ndim != 3 or m.shape[1:] != (tq, tv) or m.shape[0] not in (1, n):
+        fail("mask", f"shape (N, Tv)=({n}, {tv}), (Tq, Tv)=({tq}, {tv}) or (N, Tq, Tv)", m)
+    m = np.broadcast_to(m.astype(bool), (n, tq, tv))
+    if not np.all(m.any(axis=-1)):
+        raise ValueError(
+            "mask: expected at least one True per query (a query must attend to something), "
+            "received a row that masks every key."
+        )
+    return m
+
+
+def scaled_dot_product_attention(query, key, value, mask=None, scale=None):
+    """Dot-product attention: ``softmax(scale * query @ key^T) @ value``.
+
+    Args:
+        query: ``(N, Tq, d)`` array.
+        key: ``(N, Tv, d)`` array (same ``d`` as ``query``).
+        value: ``(N, Tv, dv)`` array (same ``Tv`` as ``key``).
+        mask: optional boolean array, True where a query may attend to a key:
+            ``(N, Tv)`` (padding mask), ``(Tq, Tv)`` (e.g. causal) or ``(N, Tq, Tv)``.
+        scale: multiplies the scores. ``None`` uses ``1 / sqrt(d)`` as in the
+            Transformer; ``keras.layers.Attention(use_scale=False)`` uses ``1.0``.
+
+    Returns:
+        output: ``(N, Tq, dv)`` weighted sums of the values.
+        weights: ``(N, Tq, Tv)`` attention weights; each row sums to 1.
+
+    Raises:
+        ValueError: wrong ranks, mismatched sizes, a bad mask or a non-positive scale.
+
+    Example:
+        >>> q = k = v = np.eye(2)[None]
+        >>> out, w = scaled_dot_product_attention(q, k, v, scale=1.0)
+        >>> w.shape
+        (1, 2, 2)
+    """
+    q = check_array(query, "query", ndim=3)
+    k = check_array(key, "key", ndim=3)
+    v = check_array(value, "value", ndim=3)
+    if k.shape[0] != q.shape[0] or v.shape[0] != q.shape[0]:
+        raise ValueError(
+            f"query, key, value: expected the same batch size N, received "
+            f"{q.shape[0]}, {k.shape[0]} and {v.shape[0]}."
+        )
+    if k.shape[1] != v.shape[1]:
+        raise ValueError(
+            f"key, value: expected the same length Tv, received key {k.shape} and value {v.shape}."
+        )
+    if k.shape[2] != q.shape[2]:
+        raise ValueError(
+            f"query, key: expected the same feature size d, received query {q.shape} "
+            f"and key {k.shape}."
+        )
+    scale = (
+        1.0 / np.sqrt(q.shape[2])
+        if scale is None
+        else check_number(scale, "scale", minimum=0, strict=True)
+    )
+    scores = scale * np.einsum("nqd,nvd->nqv", q, k)
+    if mask is not None:
+        m = _check_mask(mask, q.shape[0], q.shape[1], k.shape[1])
+        scores = np.where(m, scores, -np.inf)
+    weights = softmax(scores, axis=-1)
+    return weights @ v, weights
+
+
+def _split_weights(weights, use_bias):
+    ws = [np.asarray(w, dtype=float) for w in weights]
+    want = 8 if use_bias else 4
+    if len(ws) != want:
+        _reject(
+            "weights",
+            f"{want} arrays (MultiHeadAttention.get_weights() order: query, key, "
+            "value and output kernels" + (" each followed by its bias)" if use_bias else ")"),
+            f"{len(ws)} arrays",
+        )
+    if use_bias:
+        return ws[0::2], ws[1::2]
+    return ws, [None] * 4
+
+
+def _project(x, kernel, bias, name):
+    """Keras' EinsumDense ``(N, T, d) x (d, heads, size) -> (N, T, heads, size)``."""
+    if kernel.ndim != 3 or kernel.shape[0] != x.shape[-1]:
+        fail(f"weights ({name} kernel)", f"shape ({x.shape[-1]}, heads, size)", kernel)
+    out = np.einsum("ntd,dhk->nthk", x, kernel)
+    if bias is not None:
+        if bias.shape != kernel.shape[1:]:
+            fail(f"weights ({name} bias)", f"shape {kernel.shape[1:]}", bias)
+        out = out + bias
+    return out
+
+
+def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias=True):
+    """``keras.layers.MultiHeadAttention`` in NumPy, with the layer's own weights.
+
+    Each head projects the query, key and value, runs scaled dot-product
+    attention (scale ``1 / sqrt(key_dim)``), and the heads' outputs are
+    projected back and summed by the output kernel.
+
+    Args:
+        query: ``(N, Tq, d_query)`` array.
+        value: ``(N, Tv, d_value)`` array.
+        key: ``(N, Tv, d_key)`` array; defaults to ``value`` as in Keras.
+        weights: ``layer.get_weights()`` of a built ``MultiHeadAttention``:
+            ``[Wq, bq, Wk, bk, Wv, bv, Wo, bo]`` with ``Wq`` of shape
+            ``(d_query, heads, key_dim)``, ``Wk`` ``(d_key, heads, key_dim)``,
+            ``Wv`` ``(d_value, heads, value_dim)``, ``Wo`` ``(heads, value_dim, d_out)``;
+            without the biases when ``use_bias=False``.
+        mask: optional boolean mask as in :func:`scaled_dot_product_attention`
+            (Keras' ``attention_mask``), shared by all heads.
+        use_bias: whether ``weights`` holds biases (the layer's ``use_bias``).
+
+    Returns:
+        output: ``(N, Tq, d_out)``.
+        weights: ``(N, heads, Tq, Tv)`` attention weights (Keras'
+            ``return_attention_scores=True``).
+
+    Raises:
+        ValueError: wrong ranks, mismatched lengths or weight shapes.
+    """
+    q = check_array(query, "query", ndim=3)
+    v = check_array(value, "value", ndim=3)
+    k = v if key is None else check_array(key, "key", ndim=3)
+    if k.shape[:2] != v.shape[:2]:
+        raise ValueError(
+            f"key, value: expected the same batch size and length Tv, received key {k.shape} "
+            f"and value {v.shape}."
+        )
+    if q.shape[0] != v.shape[0]:
+        raise ValueError(
+            f"query, value: expected the same batch size N, received {q.shape[0]} and {v.shape[0]}."
+        )
+    (wq, wk, wv, wo), (bq, bk, bv, bo) = _split_weights(weights, use_bias)
+    qh = _project(q, wq, bq, "query")
+    kh = _project(k, wk, bk, "key")
+    vh = _project(v, wv, bv, "value")
+    if qh.shape[2:] != kh.shape[2:] or vh.shape[2] != qh.shape[2]:
+        _reject(
+            "weights",
+            f"query and key kernels with the same (heads, key_dim)={qh.shape[2:]} "
+            f"and a value kernel with {qh.shape[2]} heads",
+            f"key {wk.shape}, value {wv.shape}",
+        )
+    heads, key_dim = qh.shape[2:]
+    n, tq, tv = q.shape[0], q.shape[1], k.shape[1]
+    # fold heads into the batch: (N, T, H, k) -> (N*H, T, k)
+    fold = lambda a: a.transpose(0, 2, 1, 3).reshape(n * heads, a.shape[1], a.shape[3])  # noqa: E731
+    m = None
+    if mask is not None:
+        m = np.repeat(_check_mask(mask, n, tq, tv), heads, axis=0)
+    out, w = scaled_dot_product_attention(
+        fold(qh), fold(kh), fold(vh), mask=m, scale=1.0 / np.sqrt(key_dim)
+    )
+    out = out.reshape(n, heads, tq, -1).transpose(0, 2, 1, 3)  # (N, Tq, H, value_dim)
+    if wo.ndim != 3 or wo.shape[:2] != (heads, vh.shape[3]):
+        fail("weights (output kernel)", f"shape ({heads}, {vh.shape[3]}, d_out)", wo)
+    result = np.einsum("nthv,hvo->nto", out, wo)
+    if bo is not None:
+        result = result + bo
+    return result, w.reshape(n, heads, tq, tv)

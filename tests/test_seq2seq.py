@@ -1,0 +1,351 @@
+"""Date data, vocabularies, seq2seq builders, decoding and temperature sampling."""
+
+import datetime
+
+import numpy as np
+import pytest
+
+from dlhelpers import seq2seq as s
+
+
+# ------------------------------------------------------------------------------ data
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("max_dates", [1, 3])
+def test_dates_are_correct_and_seeded(seed, max_dates):
+    data = s.make_dates(300, seed=seed, max_dates=max_dates)
+    again = s.make_dates(300, seed=seed, max_dates=max_dates)
+    assert data == again
+    assert data != s.make_dates(300, seed=seed + 10, max_dates=max_dates)
+    for text, target, formats in zip(data.inputs, data.targets, data.formats, strict=True):
+        parts, isos, names = text.split("; "), target.split(" "), formats
+        assert 1 <= len(parts) == len(isos) == len(names) <= max_dates
+        for part, iso, name in zip(parts, isos, names, strict=True):
+            d = datetime.date.fromisoformat(iso)
+            assert 1950 <= d.year <= 2049
+            assert s.DATE_FORMATS[name](d) == part
+
+
+def test_every_format_reads_back_to_the_same_date():
+    d = datetime.date(1997, 3, 3)
+    written = {name: f(d) for name, f in s.DATE_FORMATS.items()}
+    assert written["dd/mm/yy"] == "03/03/97"
+    assert written["d.m.yyyy"] == "3.3.1997"
+    assert written["d mon yyyy"] == "3 mar 1997"
+    assert written["the dth of month yyyy"] == "the 3rd of march 1997"
+    assert "monday" in written["dth month yyyy, weekday"]  # 3 March 1997 was a Monday
+    assert datetime.datetime.strptime(written["dd/mm/yy"], "%d/%m/%y").date() == d
+
+
+def test_make_dates_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n: expected an integer >= 1, received 0"):
+        s.make_dates(0)
+    with pytest.raises(ValueError, match="formats: expected one of .*received 'yyyy/dd'"):
+        s.make_dates(5, formats=["yyyy/dd"])
+    with pytest.raises(ValueError, match="last_year: expected at most 2049 with the two-digit"):
+        s.make_dates(5, first_year=1950, last_year=2050)
+    with pytest.raises(ValueError, match="max_dates: expected an integer >= 1"):
+        s.make_dates(5, max_dates=0)
+
+
+def test_zen_text():
+    zen = s.zen_text()
+    assert zen.startswith("The Zen of Python") and "Beautiful is better than ugly." in zen
+
+
+# ------------------------------------------------------------------------ vocabulary
+@pytest.mark.parametrize("seed", [0, 1])
+def test_vocab_round_trip(seed):
+    data = s.make_dates(50, seed=seed, max_dates=2)
+    vocab = s.CharVocab(data.inputs)
+    ids = vocab.encode(data.inputs, 90, start=True, end=True)
+    assert ids.shape == (50, 90) and ids.dtype == np.int32
+    assert np.all(ids[:, 0] == vocab.start_id)
+    assert vocab.decode(ids) == data.inputs
+    assert vocab.decode(vocab.encode(data.inputs)) == data.inputs  # default length: longest
+
+
+def test_vocab_names_unknown_characters_and_short_lengths():
+    vocab = s.CharVocab("0123456789-")
+    with pytest.raises(
+        ValueError,
+        match=r"texts: expected only characters .*'12x4' with unknown character\(s\) \['x'\]",
+    ):
+        vocab.encode(["12x4"])
+    with pytest.raises(ValueError, match="length: expected at least 5 .*received 3"):
+        vocab.encode(["12345"], 3)
+    with pytest.raises(ValueError, match="texts: expected at least one character"):
+        s.CharVocab("")
+
+
+def test_encode_pairs_shift_for_teacher_forcing():
+    data = s.make_dates(20, seed=3)
+    iv, ov = s.CharVocab(data.inputs), s.CharVocab("0123456789-")
+    a = s.encode_pairs(data.inputs, data.targets, iv, ov, 40, 11)
+    np.testing.assert_array_equal(a.decoder_input[:, 1:], a.target[:, :-1])
+    assert np.all(a.decoder_input[:, 0] == ov.start_id) and np.all(a.target[:, 10] == ov.end_id)
+    assert ov.decode(a.target) == data.targets
+    with pytest.raises(ValueError, match="inputs, targets: expected the same number"):
+        s.encode_pairs(data.inputs, data.targets[:5], iv, ov, 40, 11)
+
+
+@pytest.mark.parametrize(("length", "depth"), [(1, 2), (7, 4), (40, 64), (5, 9)])
+def test_positional_encoding(length, depth):
+    pe = s.positional_encoding(length, depth)
+    assert pe.shape == (length, depth)
+    i = np.arange(depth)
+    angles = np.arange(length)[:, None] / 10000 ** (2 * (i // 2) / depth)
+    np.testing.assert_allclose(pe[:, ::2], np.sin(angles)[:, ::2])
+    np.testing.assert_allclose(pe[:, 1::2], np.cos(angles)[:, 1::2])
+    with pytest.raises(ValueError, match="depth: expected an integer >= 2"):
+        s.positional_encoding(3, 1)
+
+
+# ------------------------------------------------------------------------ accuracy
+def test_sequence_accuracy_ignores_padding():
+    target = np.array([[3, 4, 2, 0], [5, 6, 7, 2]])
+    pred = np.array([[3, 4, 2, 9], [5, 1, 7, 2]])
+    char, exact = s.sequence_accuracy(pred, target)
+    assert char == pytest.approx(6 / 7) and exact == 0.5
+    with pytest.raises(ValueError, match=r"predicted: expected the shape of target \(2, 4\)"):
+        s.sequence_accuracy(pred[:, :3], target)
+
+
+# ------------------------------------------------------------------------ temperature
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("temperature", [0.1, 0.5, 1.0, 2.0])
+def test_apply_temperature_is_softmax_of_scaled_logits(seed, temperature):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(scale=2, size=(3, 7))
+    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    got = s.apply_temperature(probs, temperature)
+    want = np.exp(logits / temperature)
+    np.testing.assert_allclose(got, want / want.sum(-1, keepdims=True), rtol=1e-9)
+
+
+def test_temperature_sharpens_and_flattens():
+    p = np.array([0.5, 0.3, 0.2])
+    cold, hot = s.apply_temperature(p, 0.2), s.apply_temperature(p, 5.0)
+    assert cold[0] > 0.9 and np.ptp(hot) < np.ptp(p)
+    np.testing.assert_allclose(s.apply_temperature(np.array([0.0, 1.0]), 0.5), [0.0, 1.0])
+
+
+def test_sample_index_is_seeded_and_follows_probabilities():
+    p = np.array([0.1, 0.6, 0.3])
+    assert s.sample_index(p, 1.0, 5) == s.sample_index(p, 1.0, 5)
+    rng = np.random.default_rng(0)
+    draws = np.bincount([s.sample_index(p, 1.0, rng) for _ in range(4000)], minlength=3) / 4000
+    np.testing.assert_allclose(draws, p, atol=0.03)
+    assert all(s.sample_index(p, 0.01, i) == 1 for i in range(20))
+
+
+@pytest.mark.parametrize("bad", [0, -1.5])
+def test_bad_temperature(bad):
+    with pytest.raises(ValueError, match=f"temperature: expected a number > 0, received {bad}"):
+        s.apply_temperature(np.array([0.5, 0.5]), bad)
+    with pytest.raises(ValueError, match="probs: expected non-negative probabilities summing to 1"):
+        s.apply_temperature(np.array([0.5, 0.6]), 1.0)
+
+
+def test_char_windows():
+    vocab = s.CharVocab("abcdef")
+    X, y = s.char_windows("abcdefabc", vocab, window=4, step=2)
+    assert X.shape == y.shape == (3, 4)
+    assert vocab.decode(X) == ["abcd", "cdef", "efab"] and vocab.decode(y) == [
+        "bcde",
+        "defa",
+        "fabc",
+    ]
+    with pytest.raises(ValueError, match="text: expected at least window \\+ 1 = 10 characters"):
+        s.char_windows("abc", vocab, window=9)
+
+
+# ---------------------------------------------------------------------- Keras models
+@pytest.fixture(scope="module")
+def task():
+    data = s.make_dates(64, seed=0, formats=["dd/mm/yy", "d mon yyyy"], max_dates=2)
+    iv, ov = s.CharVocab(data.inputs), s.CharVocab("0123456789- ")
+    in_len = max(len(t) for t in data.inputs)
+    out_len = max(len(t) for t in data.targets) + 1
+    return (
+        iv,
+        ov,
+        in_len,
+        out_len,
+        s.encode_pairs(data.inputs, data.targets, iv, ov, in_len, out_len),
+    )
+
+
+def _build(kind, iv, ov, in_len, out_len):
+    if kind == "transformer":
+        return s.build_transformer(len(iv), len(ov), in_len, out_len, d_model=16, heads=2, ff_dim=8)
+    return s.build_encoder_decoder(
+        len(iv),
+        len(ov),
+        in_len,
+        out_len,
+        units=8,
+        embed_dim=4,
+        attention=kind == "attention",
+        context_every_step=kind == "plain+context",
+    )
+
+
+@pytest.mark.parametrize("kind", ["plain", "plain+context", "attention", "transformer"])
+def test_models_train_and_greedy_decoding_matches_step_by_step(tf, task, kind):
+    iv, ov, in_len, out_len, a = task
+    model = _build(kind, iv, ov, in_len, out_len)
+    probs = model.predict([a.encoder_input[:4], a.decoder_input[:4]], verbose=0)
+    assert probs.shape == (4, out_len, len(ov))
+    np.testing.assert_allclose(probs.sum(-1), 1, rtol=1e-5)
+    before = model.evaluate([a.encoder_input, a.decoder_input], a.target, verbose=0)[0]
+    model.fit([a.encoder_input, a.decoder_input], a.target, epochs=3, batch_size=16, verbose=0)
+    after = model.evaluate([a.encoder_input, a.decoder_input], a.target, verbose=0)[0]
+    assert after < before
+
+    # the decoder is causal: the output at step t ignores decoder inputs after t
+    dec = a.decoder_input[:4].copy()
+    base = model.predict([a.encoder_input[:4], dec], verbose=0)
+    dec[:, 5:] = 3
+    changed = model.predict([a.encoder_input[:4], dec], verbose=0)
+    np.testing.assert_allclose(base[:, :5], changed[:, :5], rtol=1e-5, atol=1e-6)
+
+    greedy = s.greedy_decode(model, a.encoder_input[:6], out_len)
+    feed = np.concatenate([np.full((6, 1), ov.start_id), greedy[:, :-1]], axis=1)
+    np.testing.assert_array_equal(s.teacher_forced_decode(model, a.encoder_input[:6], feed), greedy)
+
+
+@pytest.mark.parametrize("kind", ["plain", "attention"])
+def test_extra_padding_does_not_change_recurrent_models(tf, task, kind):
+    iv, ov, in_len, out_len, a = task
+    model = _build(kind, iv, ov, in_len, out_len)
+    wider = _build(kind, iv, ov, in_len + 5, out_len)
+    wider.set_weights(model.get_weights())
+    enc_wide = np.pad(a.encoder_input[:5], ((0, 0), (0, 5)))
+    np.testing.assert_allclose(
+        model.predict([a.encoder_input[:5], a.decoder_input[:5]], verbose=0),
+        wider.predict([enc_wide, a.decoder_input[:5]], verbose=0),
+        rtol=1e-4,
+        atol=1e-6,
+    )
+
+
+@pytest.mark.parametrize("kind", ["plain", "attention", "transformer"])
+def test_the_padding_embedding_is_never_read(tf, task, kind):
+    iv, ov, in_len, out_len, a = task
+    model = _build(kind, iv, ov, in_len, out_len)
+    assert np.any(a.encoder_input[:8] == 0)
+    x = [a.encoder_input[:8], a.decoder_input[:8]]
+    base = model.predict(x, verbose=0)
+    emb = model.get_layer("encoder_embedding")
+    table = emb.get_weights()[0]
+    table[0] = 50.0  # a wild vector for the padding id: masked models must not notice
+    emb.set_weights([table])
+    np.testing.assert_allclose(model.predict(x, verbose=0), base, rtol=1e-4, atol=1e-6)
+    table[3] += 1.0  # ...but they do read real characters
+    emb.set_weights([table])
+    assert not np.allclose(model.predict(x, verbose=0), base, atol=1e-6)
+
+
+@pytest.mark.parametrize("context_every_step", [False, True])
+def test_attention_weights_match_numpy_attention_on_the_model_states(tf, task, context_every_step):
+    import keras
+
+    from dlhelpers.scratch import scaled_dot_product_attention
+
+    iv, ov, in_len, out_len, a = task
+    model = s.build_encoder_decoder(
+        len(iv),
+        len(ov),
+        in_len,
+        out_len,
+        units=8,
+        embed_dim=4,
+        attention=True,
+        context_every_step=context_every_step,
+    )
+    enc, dec = a.encoder_input[:6], a.decoder_input[:6]
+    w = s.attention_weights(model, enc, dec)
+    assert w.shape == (6, out_len, in_len)
+    np.testing.assert_allclose(w.sum(-1), 1, rtol=1e-5)
+    pads = np.broadcast_to((enc == 0)[:, None, :], w.shape)
+    assert pads.any() and np.all(w[pads] < 1e-6)
+    # the same weights by hand, from the model's own encoder and decoder states
+    states = keras.Model(
+        model.inputs,
+        [
+            model.get_layer("encoder").output[0],
+            model.get_layer("decoder").output,
+            model.get_layer("attention").output[0],
+        ],
+    ).predict_on_batch([enc, dec])
+    enc_seq, dec_seq, context = (np.asarray(x, dtype=float) for x in states)
+    out, mine = scaled_dot_product_attention(dec_seq, enc_seq, enc_seq, mask=enc != 0, scale=1.0)
+    np.testing.assert_allclose(mine, w, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(out, context, rtol=1e-4, atol=1e-5)
+
+
+def test_attention_weights_needs_an_attention_model(tf, task):
+    iv, ov, in_len, out_len, a = task
+    plain = _build("plain", iv, ov, in_len, out_len)
+    with pytest.raises(
+        ValueError, match="model: expected an encoder-decoder built with attention=True"
+    ):
+        s.attention_weights(plain, a.encoder_input[:2], a.decoder_input[:2])
+
+
+def test_builders_reject_bad_sizes(tf):
+    with pytest.raises(ValueError, match="units: expected an integer >= 1, received 0"):
+        s.build_encoder_decoder(10, 10, 5, 5, units=0)
+    with pytest.raises(ValueError, match="d_model: expected a multiple of heads=3, received 16"):
+        s.build_transformer(10, 10, 5, 5, d_model=16, heads=3)
+
+
+def test_char_lm_and_generate_text(tf):
+    text = "abcabcabcabcabcabcabcabcabcabc"
+    vocab = s.CharVocab(text)
+    X, y = s.char_windows(text, vocab, window=6)
+    lm = s.build_char_lm(len(vocab), units=16)
+    lm.fit(X, y, epochs=40, batch_size=8, verbose=0)
+    out = s.generate_text(lm, vocab, "abc", length=9, temperature=0.2, seed=1)
+    assert out.startswith("abc") and len(out) == 12 and set(out) <= set("abc")
+    assert out == s.generate_text(lm, vocab, "abc", length=9, temperature=0.2, seed=1)
+    assert out[3:] == "abcabcabc"  # the pattern is learnt; cold sampling follows it
+    with pytest.raises(ValueError, match="temperature: expected a number > 0"):
+        s.generate_text(lm, vocab, "abc", length=3, temperature=0)
+    with pytest.raises(ValueError, match=r"unknown character\(s\) \['z'\]"):
+        s.generate_text(lm, vocab, "abz", length=3)
+    with pytest.raises(ValueError, match="prompt: expected at least one character"):
+        s.generate_text(lm, vocab, "", length=3)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_stepping_the_lm_matches_reading_the_whole_text(tf, seed):
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    vocab = s.CharVocab("abcdefgh ")
+    lm = s.build_char_lm(len(vocab), units=12, embed_dim=5)
+    ids = np.random.default_rng(seed).integers(3, len(vocab), size=(1, 15)).astype(np.int32)
+    full = np.asarray(lm.predict_on_batch(ids))
+    step = s._lm_stepper(lm)
+    state = np.zeros((1, 12), dtype="float32")
+    probs, state = step.predict_on_batch([ids[:, :9], state])
+    np.testing.assert_allclose(np.asarray(probs), full[:, :9], rtol=1e-5, atol=1e-6)
+    for t in range(9, 15):
+        probs, state = step.predict_on_batch([ids[:, t : t + 1], np.asarray(state)])
+        np.testing.assert_allclose(np.asarray(probs)[0, 0], full[0, t], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="model: expected a model from build_char_lm"):
+        s._lm_stepper(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+
+
+def test_importing_seq2seq_does_not_load_tensorflow():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dlhelpers.seq2seq, dlhelpers.scratch.attention, dlhelpers.plots.attention\n"
+        "import dlhelpers.explorers.attention, dlhelpers.exercises.ch07\n"
+        "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
