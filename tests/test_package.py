@@ -10,6 +10,11 @@ import dlhelpers
 from dlhelpers import _validation as v
 
 SUBMODULES = [
+    "cnn",
+    "sequences",
+    "seq2seq",
+    "tuning",
+    "serve",
     "data",
     "scratch",
     "plots",
