@@ -5,6 +5,7 @@ Every function returns the matplotlib ``Figure`` and never calls ``plt.show()``.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -21,8 +22,8 @@ __all__ = [
 def _new_axes(ax, figsize, nrows=1, **kwargs):
     if ax is not None:
         return ax.figure, ax
-    fig = Figure(figsize=figsize, dpi=75, layout="constrained")
-    return fig, fig.subplots(nrows, 1, squeeze=nrows == 1, **kwargs)
+    fig, axes = plt.subplots(nrows, 1, figsize=figsize, dpi=75, layout="constrained", **kwargs)
+    return fig, axes
 
 
 def _gate_names(gates, names):
@@ -68,8 +69,16 @@ def plot_gate_activations(
     """
     names = _gate_names(gates, names)
     rows = len(names) + (x is not None)
-    fig = Figure(figsize=(7, 1.1 * rows + 0.6), dpi=75, layout="constrained")
-    axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
+    fig, axes = plt.subplots(
+        rows,
+        1,
+        sharex=True,
+        squeeze=False,
+        figsize=(7, 1.1 * rows + 0.6),
+        dpi=75,
+        layout="constrained",
+    )
+    axes = axes[:, 0]
     if x is not None:
         xs = check_array(x, "x", ndim=3)
         check_int(sample, "sample", minimum=0, maximum=xs.shape[0] - 1)
@@ -163,7 +172,14 @@ def plot_sequence_curves(
 
 
 def plot_series_forecast(
-    index, actual, forecasts: dict, *, split=None, ax=None, ylabel: str = "value"
+    index,
+    actual,
+    forecasts: dict,
+    *,
+    split=None,
+    ax=None,
+    xlabel: str = "time",
+    ylabel: str = "value",
 ) -> Figure:
     """A series and one or more forecasts of it against time.
 
@@ -173,7 +189,7 @@ def plot_series_forecast(
         forecasts: dict of label -> ``(times, values)`` pairs.
         split: optional time where the held-out period starts (a vertical line).
         ax: draw into this axes instead of a new figure.
-        ylabel: the y axis label.
+        xlabel, ylabel: the axis labels.
 
     Returns:
         The Figure.
@@ -188,6 +204,9 @@ def plot_series_forecast(
         ax.plot(times, values, lw=1.2, label=label)
     if split is not None:
         ax.axvline(split, color="gray", ls=":", lw=1)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=7, loc="upper left", ncol=len(forecasts) + 1)
+    ax.legend(
+        fontsize=7, loc="lower left", bbox_to_anchor=(0, 1), ncol=len(forecasts) + 1, frameon=False
+    )
     return fig
