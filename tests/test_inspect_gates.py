@@ -41,7 +41,7 @@ def test_hidden_gate_equals_the_layer_output_in_a_sequential(tf, kind, kwargs, s
     gates = gate_activations(model, x)
     assert set(gates) == (LSTM_KEYS if kind == "LSTM" else GRU_KEYS)
     assert all(v.shape == (3, 7, 5) for v in gates.values())
-    want = keras.Model(model.inputs, rnn.output)(x).numpy()
+    want = keras.Model(model.inputs[0], rnn.output)(x).numpy()
     hidden = gates["hidden"][:, ::-1] if kwargs.get("go_backwards") else gates["hidden"]
     np.testing.assert_allclose(hidden, want, rtol=1e-5, atol=1e-5)
 
