@@ -163,3 +163,40 @@ def test_unsupported_activation_is_named(tf):
         r"'softsign'",
     ):
         gate_activations(model, np.zeros((1, 4, 2)))
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_both_directions_of_a_bidirectional_layer_with_a_mask(tf, kind):
+    import keras
+
+    keras.utils.set_random_seed(6)
+    wrapper = keras.layers.Bidirectional(getattr(keras.layers, kind)(3, return_sequences=True))
+    model = keras.Sequential([keras.Input((7, 4)), keras.layers.Masking(0.0), wrapper])
+    x = _x(6, pad=True)
+    out = model(x).numpy()
+    forward, backward = gated_layers(model)
+    assert (forward, backward) == (wrapper.forward_layer.name, wrapper.backward_layer.name)
+    np.testing.assert_allclose(
+        gate_activations(model, x, forward)["hidden"], out[..., :3], atol=1e-5
+    )
+    np.testing.assert_allclose(
+        gate_activations(model, x, wrapper.backward_layer)["hidden"], out[..., 3:], atol=1e-5
+    )
+    with pytest.raises(ValueError, match=r"layer '.*' is a Bidirectional"):
+        gate_activations(model, x, wrapper)
+
+
+def test_multi_input_model_and_unbuilt_sequential(tf):
+    import keras
+
+    keras.utils.set_random_seed(7)
+    a, b = keras.Input((5, 3)), keras.Input((5, 2))
+    joined = keras.layers.Concatenate()([a, b])
+    model = keras.Model([a, b], keras.layers.GRU(4, return_sequences=True, name="g")(joined))
+    xa, xb = _x(7, n=2, t=5, f=3), _x(8, n=2, t=5, f=2)
+    np.testing.assert_allclose(
+        gate_activations(model, [xa, xb])["hidden"], model([xa, xb]).numpy(), atol=1e-5
+    )
+    unbuilt = keras.Sequential([keras.layers.LSTM(3, return_sequences=True)])
+    gates = gate_activations(unbuilt, xa)
+    np.testing.assert_allclose(gates["hidden"], unbuilt(xa).numpy(), atol=1e-5)

@@ -30,11 +30,15 @@ def _is_gated(layer, keras) -> bool:
 
 
 def _walk(model, keras, prefix=()):
-    """Yield (path, layer) for every layer, descending into nested models."""
+    """Yield (path, layer) for every layer, descending into nested models and into the two
+    layers of a ``Bidirectional`` wrapper."""
     for layer in model.layers:
         path = (*prefix, layer)
         yield path, layer
-        if isinstance(layer, keras.Model):
+        if isinstance(layer, keras.layers.Bidirectional):
+            for sub in (layer.forward_layer, layer.backward_layer):
+                yield (*path, sub), sub
+        elif isinstance(layer, keras.Model):
             yield from _walk(layer, keras, path)
 
 
@@ -83,6 +87,8 @@ def _find(model, layer, keras):
 
 def _input_of(container, child, x, keras):
     """The tensor that ``child`` receives when ``container`` sees ``x`` (Keras mask attached)."""
+    if isinstance(container, keras.layers.Bidirectional):
+        return x  # both directions read the wrapper's input (the backward one reverses it)
     if isinstance(container, keras.Sequential):
         out = x
         for layer in container.layers:
@@ -98,6 +104,13 @@ def _input_of(container, child, x, keras):
         )
     inputs = container.inputs[0] if len(container.inputs) == 1 else container.inputs
     return keras.Model(inputs, nodes[0].arguments.args[0])(x)
+
+
+def _model_inputs(model):
+    try:
+        return model.inputs
+    except (AttributeError, ValueError):  # a Sequential never called has no inputs yet
+        return None
 
 
 def _activation_name(fn, arg, layer_name):
@@ -119,12 +132,15 @@ def gate_activations(model, x, layer=None) -> dict:
     or :func:`dlhelpers.scratch.gru_gates`. A Keras mask reaching the layer (from
     ``Masking`` or ``Embedding(mask_zero=True)``) is applied the way Keras applies
     it. ``go_backwards`` layers are run on the reversed input and their results
-    flipped back, so index ``t`` always refers to input step ``t``. The layer is
-    assumed to start from zero states (no ``initial_state``, not ``stateful``).
+    flipped back, so index ``t`` always refers to input step ``t``; the two layers of
+    a ``Bidirectional`` wrapper are found by their names (see :func:`gated_layers`).
+    A model whose layers are not built yet is built by calling it on ``x``. The
+    layer is assumed to start from zero states (no ``initial_state``, not ``stateful``).
 
     Args:
         model: a built Keras model containing the layer.
-        x: inputs for ``model`` (for instance ``(N, T, features)``).
+        x: inputs for ``model`` (for instance ``(N, T, features)``; a list or dict of
+            arrays for a model with several inputs).
         layer: ``None`` (the first LSTM/GRU layer), a layer name, an index into
             ``model.layers``, or the layer object.
 
@@ -132,7 +148,8 @@ def gate_activations(model, x, layer=None) -> dict:
         dict of name -> ``(N, T, units)`` float64 array: for an LSTM ``"input"``,
         ``"forget"``, ``"candidate"``, ``"output"``, ``"cell"``, ``"hidden"``; for a
         GRU ``"update"``, ``"reset"``, ``"candidate"``, ``"hidden"``. ``"hidden"``
-        equals the layer's output with ``return_sequences=True``.
+        equals the layer's output with ``return_sequences=True`` (zeros at masked
+        steps when the layer has ``zero_output_for_mask``, as inside ``Bidirectional``).
 
     Raises:
         ValueError: ``layer`` missing or not an LSTM/GRU (the message lists the
@@ -141,12 +158,19 @@ def gate_activations(model, x, layer=None) -> dict:
     keras = _keras()
     if not isinstance(model, keras.Model):
         fail("model", "a Keras Model or Sequential", model)
-    x = check_array(x, "x", dtype=None)
-    inputs = getattr(model, "inputs", None)
-    if inputs and len(inputs) == 1 and len(inputs[0].shape) != x.ndim:
-        want = tuple(inputs[0].shape)
-        fail("x", f"a {len(want)}-D array like the model's input {want}", x)
+    if isinstance(x, (list, tuple)):
+        x = [check_array(part, f"x[{k}]", dtype=None) for k, part in enumerate(x)]
+    elif isinstance(x, dict):
+        x = {k: check_array(part, f"x[{k!r}]", dtype=None) for k, part in x.items()}
+    else:
+        x = check_array(x, "x", dtype=None)
+        inputs = _model_inputs(model)
+        if inputs and len(inputs) == 1 and len(inputs[0].shape) != x.ndim:
+            want = tuple(inputs[0].shape)
+            fail("x", f"a {len(want)}-D array like the model's input {want}", x)
     path = _find(model, layer, keras)
+    if not path[-1].built:
+        model(x)  # builds the weights, as predict would
     tensor, container = x, model
     for child in path:
         tensor = _input_of(container, child, tensor, keras)
@@ -178,6 +202,9 @@ def gate_activations(model, x, layer=None) -> dict:
         gates = lstm_gates(seq, *weights, bias, mask=mask, **acts)
     else:
         gates = gru_gates(seq, *weights, bias, reset_after=cell.reset_after, mask=mask, **acts)
+    if mask is not None and getattr(target, "zero_output_for_mask", False):
+        # Bidirectional sets this: masked steps output zeros (the state still carries over)
+        gates["hidden"] = np.where(mask[..., None], gates["hidden"], 0.0)
     if target.go_backwards:
         gates = {name: value[:, ::-1] for name, value in gates.items()}
     return gates
