@@ -1,5 +1,8 @@
 """Sequence tasks and windows: shapes, the rules that define them, Keras' windowing, bad input."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -90,3 +93,22 @@ def test_generators_reject_bad_arguments():
         adding_problem(2.5, 10)
     with pytest.raises(ValueError, match=r"length: expected an integer >= 5, received 4"):
         smoothing_task(3, 4, radius=2)
+
+
+def test_chapter_6_modules_do_not_import_tensorflow():
+    modules = [
+        "sequences",
+        "scratch.gated",
+        "inspect.gates",
+        "plots.gates",
+        "explorers.gates",
+        "exercises.ch06",
+        "exercises.solutions.ch06",
+    ]
+    code = (
+        "import sys, importlib\n"
+        f"for m in {modules!r}: importlib.import_module('dlhelpers.' + m)\n"
+        "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
