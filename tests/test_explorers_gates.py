@@ -37,6 +37,20 @@ def test_explorer_redraws_for_each_control(model):
         np.testing.assert_array_equal(before, after)  # nothing was retrained
 
 
+def test_explorer_redraws_fast_without_running_the_model(model):
+    import io
+    import time
+
+    x = np.random.default_rng(2).normal(size=(6, 12, 2))
+    explorer = GatesExplorer(model, x)
+    start = time.process_time()
+    for gate in ("forget", "output", "cell", "hidden"):
+        explorer.controls["gate"].value = gate
+        explorer.fig.savefig(io.BytesIO(), format="png")  # what the browser is sent
+    per_change = (time.process_time() - start) / 4
+    assert per_change < 1.5, f"{per_change:.2f} CPU s per change"
+
+
 def test_explorer_rejects_bad_input(model):
     with pytest.raises(ValueError, match="x: expected a 3-D array"):
         GatesExplorer(model, np.zeros((12, 2)))
@@ -64,9 +78,12 @@ def test_gate_plots_return_figures():
 
 def test_curve_and_forecast_plots():
     fig = plot_sequence_curves(
-        {"a": {"val_loss": [1.0, 0.5]}, "b": {"val_loss": [1, 0.1]}}, baseline=0.17
+        {"a": {"val_loss": [1.0, 0.5]}, "b": {"val_loss": [1, 0.1]}},
+        baseline=0.17,
+        ylabel="test MSE",
     )
     assert len(fig.axes[0].lines) == 3
+    assert fig.axes[0].get_ylabel() == "test MSE"
     with pytest.raises(ValueError, match=r"key: expected one of 'val_loss', received 'loss'"):
         plot_sequence_curves({"a": {"val_loss": [1.0]}}, key="loss")
     t = np.arange(20)

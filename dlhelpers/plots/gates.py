@@ -138,7 +138,14 @@ def _history_dict(history):
 
 
 def plot_sequence_curves(
-    histories: dict, key: str = "val_loss", *, baseline=None, log: bool = True, ax=None
+    histories: dict,
+    key: str = "val_loss",
+    *,
+    baseline=None,
+    baseline_label: str = "predict the mean",
+    ylabel: str | None = None,
+    log: bool = True,
+    ax=None,
 ) -> Figure:
     """Several models' learning curves on one axes (for instance SimpleRNN, LSTM, GRU).
 
@@ -146,7 +153,8 @@ def plot_sequence_curves(
         histories: dict of label -> Keras ``History`` (or its ``.history`` dict).
         key: the metric to draw (``"val_loss"`` by default).
         baseline: optional number drawn as a horizontal dashed line (for instance
-            the loss of always predicting the mean).
+            the loss of always predicting the mean), labelled ``baseline_label``.
+        ylabel: the y axis label (default: ``key``).
         log: logarithmic y axis.
         ax: draw into this axes instead of a new figure.
 
@@ -162,11 +170,11 @@ def plot_sequence_curves(
             fail("key", f"one of {', '.join(map(repr, values))}", key)
         ax.plot(np.arange(1, len(values[key]) + 1), values[key], marker=".", label=label)
     if baseline is not None:
-        ax.axhline(baseline, color="gray", ls="--", lw=1, label="predict the mean")
+        ax.axhline(baseline, color="gray", ls="--", lw=1, label=baseline_label)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(key)
+    ax.set_ylabel(key if ylabel is None else ylabel)
     ax.legend(fontsize=8)
     return fig
 
