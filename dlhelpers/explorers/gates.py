@@ -1,3 +1,94 @@
-"""Explorers for the gates chapter(s)."""
+"""The gates explorer of Chapter 6: pick a sequence and a gate, see it over time.
 
-__all__: list[str] = []
+Gate activations are computed once, when the explorer is built, from a trained
+model (no retraining); moving a control only redraws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlhelpers._validation import check_array, fail
+from dlhelpers.explorers._base import Explorer
+from dlhelpers.plots.gates import draw_gate_heatmap
+
+__all__ = ["GatesExplorer"]
+
+
+class GatesExplorer(Explorer):
+    """Choose an input sequence, a gate and a unit; see the gate over time.
+
+    The top panel draws the chosen sequence's input features; the middle panel
+    the chosen gate as a unit x time heatmap; the bottom panel one unit's trace
+    (or the mean over units) with the sequence's ``marks`` as dashed lines.
+
+    Args:
+        model: a trained Keras model with an LSTM or GRU layer.
+        x: ``(N, T, features)`` inputs to explore (keep N small, e.g. <= 20).
+        layer: which LSTM/GRU layer (see :func:`dlhelpers.inspect.gate_activations`).
+        marks: optional list of N lists of time steps to mark (for instance the
+            marked positions of the adding problem).
+        feature_names: optional labels of the input features.
+
+    Attributes:
+        gates: dict of gate name -> ``(N, T, units)``, computed once.
+        result: dict with ``sample``, ``gate``, ``unit``, ``values`` ``(T, units)``
+            and ``trace`` ``(T,)`` for the current controls.
+    """
+
+    figsize = (7, 4.2)
+
+    def __init__(self, model, x, *, layer=None, marks=None, feature_names=None):
+        import ipywidgets as widgets
+
+        from dlhelpers.inspect.gates import gate_activations
+
+        self.x = check_array(x, "x", ndim=3)
+        if marks is not None and len(marks) != len(self.x):
+            fail("marks", f"one list of time steps per sequence ({len(self.x)})", marks)
+        self.marks = marks
+        self.feature_names = feature_names
+        self.gates = gate_activations(model, self.x, layer)
+        units = next(iter(self.gates.values())).shape[2]
+        controls = {
+            "sample": widgets.Dropdown(
+                options=list(range(len(self.x))), value=0, description="sequence"
+            ),
+            "gate": widgets.Dropdown(
+                options=list(self.gates), value=next(iter(self.gates)), description="gate"
+            ),
+            "unit": widgets.Dropdown(
+                options=[("mean", -1)] + [(str(u), u) for u in range(units)],
+                value=-1,
+                description="unit",
+            ),
+        }
+        super().__init__(controls, title="Gate activations over time")
+
+    def compute(self, sample, gate, unit):
+        values = self.gates[gate][sample]
+        trace = values.mean(axis=1) if unit < 0 else values[:, unit]
+        return {"sample": sample, "gate": gate, "unit": unit, "values": values, "trace": trace}
+
+    def draw(self, fig, result):
+        ax_in, ax_map, ax_line = fig.subplots(
+            3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.4, 1]}
+        )
+        xs = self.x[result["sample"]]
+        for k in range(xs.shape[1]):
+            label = self.feature_names[k] if self.feature_names else f"feature {k}"
+            ax_in.plot(xs[:, k], lw=1, label=label)
+        ax_in.legend(fontsize=7, loc="upper right")
+        ax_in.set_ylabel("input", fontsize=8)
+        gate = result["gate"]
+        values = result["values"]
+        low = 0.0 if values.min() >= 0 else -1.0
+        draw_gate_heatmap(ax_map, values, gate, vmin=low, vmax=1.0)
+        ax_line.plot(result["trace"], color="C3", lw=1.5)
+        ax_line.set_ylim(low - 0.02, 1.02)
+        which = "mean of units" if result["unit"] < 0 else f"unit {result['unit']}"
+        ax_line.set_ylabel(which, fontsize=8)
+        ax_line.set_xlabel("time step")
+        for t in [] if self.marks is None else np.atleast_1d(self.marks[result["sample"]]):
+            for ax in (ax_in, ax_line):
+                ax.axvline(t, color="k", ls="--", lw=0.8)

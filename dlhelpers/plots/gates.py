@@ -1,3 +1,220 @@
-"""Plots for the gates chapter(s)."""
+"""Plots for Chapter 6: gates over time, learning curves of several RNNs, forecasts.
 
-__all__: list[str] = []
+Every function returns the matplotlib ``Figure`` and never calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlhelpers._validation import check_array, check_int, fail
+
+__all__ = [
+    "plot_gate_activations",
+    "plot_gate_traces",
+    "plot_sequence_curves",
+    "plot_series_forecast",
+]
+
+
+def _new_axes(ax, figsize, nrows=1, **kwargs):
+    if ax is not None:
+        return ax.figure, ax
+    fig, axes = plt.subplots(nrows, 1, figsize=figsize, dpi=75, layout="constrained", **kwargs)
+    return fig, axes
+
+
+def _gate_names(gates, names):
+    if not isinstance(gates, dict) or not gates:
+        fail("gates", "a dict of name -> (N, T, units) arrays, as gate_activations returns", gates)
+    names = list(gates) if names is None else list(names)
+    unknown = [n for n in names if n not in gates]
+    if unknown:
+        fail("names", f"keys of gates ({', '.join(map(repr, gates))})", unknown)
+    return names
+
+
+def _sample(gates, name, sample):
+    arr = check_array(gates[name], f"gates[{name!r}]", ndim=3)
+    sample = check_int(sample, "sample", minimum=0, maximum=arr.shape[0] - 1)
+    return arr[sample]
+
+
+def draw_gate_heatmap(ax, values, name, vmin=0.0, vmax=1.0):
+    """Draw one ``(T, units)`` gate as a units x time heatmap on ``ax``; return the image."""
+    image = ax.imshow(
+        values.T, aspect="auto", cmap="viridis", vmin=vmin, vmax=vmax, interpolation="nearest"
+    )
+    ax.set_ylabel(f"{name}\nunit", fontsize=8)
+    return image
+
+
+def plot_gate_activations(
+    gates: dict, x=None, *, sample: int = 0, names=None, feature_names=None
+) -> Figure:
+    """Heatmaps (unit x time step) of each gate for one sequence, the input on top.
+
+    Args:
+        gates: dict of name -> ``(N, T, units)``, as
+            :func:`dlhelpers.inspect.gate_activations` returns.
+        x: optional ``(N, T, features)`` inputs drawn above the gates.
+        sample: which sequence to show.
+        names: which gates, in order (default: all keys of ``gates``).
+        feature_names: labels of the input features in the legend.
+
+    Returns:
+        The Figure (one row per gate, plus one for ``x``).
+    """
+    names = _gate_names(gates, names)
+    rows = len(names) + (x is not None)
+    fig, axes = plt.subplots(
+        rows,
+        1,
+        sharex=True,
+        squeeze=False,
+        figsize=(7, 1.1 * rows + 0.6),
+        dpi=75,
+        layout="constrained",
+    )
+    axes = axes[:, 0]
+    if x is not None:
+        xs = check_array(x, "x", ndim=3)
+        check_int(sample, "sample", minimum=0, maximum=xs.shape[0] - 1)
+        for k in range(xs.shape[2]):
+            label = feature_names[k] if feature_names else f"feature {k}"
+            axes[0].plot(xs[sample, :, k], lw=1, label=label)
+        axes[0].legend(fontsize=7, loc="upper right", ncol=xs.shape[2])
+        axes[0].set_ylabel("input", fontsize=8)
+    for ax, name in zip(axes[rows - len(names) :], names, strict=True):
+        values = _sample(gates, name, sample)
+        sigm = name in ("input", "forget", "output", "update", "reset")
+        image = draw_gate_heatmap(ax, values, name, *((0, 1) if sigm else (-1, 1)))
+        fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
+    axes[-1].set_xlabel("time step")
+    return fig
+
+
+def plot_gate_traces(
+    gates: dict, *, sample: int = 0, names=None, unit=None, marks=None, ax=None
+) -> Figure:
+    """Gate activations over time as lines: the mean over units, or one unit.
+
+    Args:
+        gates: dict of name -> ``(N, T, units)``.
+        sample: which sequence.
+        names: which gates (default: the sigmoid gates present).
+        unit: ``None`` for the mean over units, else a unit index.
+        marks: optional time steps to mark with dashed vertical lines
+            (for instance the marked positions of the adding problem).
+        ax: draw into this axes instead of a new figure.
+
+    Returns:
+        The Figure.
+    """
+    if names is None:
+        names = [n for n in ("input", "forget", "output", "update", "reset") if n in gates]
+    names = _gate_names(gates, names)
+    fig, ax = _new_axes(ax, (7, 2.6))
+    for name in names:
+        values = _sample(gates, name, sample)
+        if unit is None:
+            ax.plot(values.mean(axis=1), lw=1.5, label=f"{name} (mean of units)")
+        else:
+            unit = check_int(unit, "unit", minimum=0, maximum=values.shape[1] - 1)
+            ax.plot(values[:, unit], lw=1.5, label=f"{name} (unit {unit})")
+    for t in [] if marks is None else np.atleast_1d(marks):
+        ax.axvline(t, color="k", ls="--", lw=0.8)
+    ax.set_xlabel("time step")
+    ax.set_ylabel("activation")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=7, loc="lower left")
+    return fig
+
+
+def _history_dict(history):
+    return history.history if hasattr(history, "history") else history
+
+
+def plot_sequence_curves(
+    histories: dict,
+    key: str = "val_loss",
+    *,
+    baseline=None,
+    baseline_label: str = "predict the mean",
+    ylabel: str | None = None,
+    log: bool = True,
+    ax=None,
+) -> Figure:
+    """Several models' learning curves on one axes (for instance SimpleRNN, LSTM, GRU).
+
+    Args:
+        histories: dict of label -> Keras ``History`` (or its ``.history`` dict).
+        key: the metric to draw (``"val_loss"`` by default).
+        baseline: optional number drawn as a horizontal dashed line (for instance
+            the loss of always predicting the mean), labelled ``baseline_label``.
+        ylabel: the y axis label (default: ``key``).
+        log: logarithmic y axis.
+        ax: draw into this axes instead of a new figure.
+
+    Returns:
+        The Figure.
+    """
+    if not isinstance(histories, dict) or not histories:
+        fail("histories", "a dict of label -> History", histories)
+    fig, ax = _new_axes(ax, (6, 3))
+    for label, history in histories.items():
+        values = _history_dict(history)
+        if key not in values:
+            fail("key", f"one of {', '.join(map(repr, values))}", key)
+        ax.plot(np.arange(1, len(values[key]) + 1), values[key], marker=".", label=label)
+    if baseline is not None:
+        ax.axhline(baseline, color="gray", ls="--", lw=1, label=baseline_label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(key if ylabel is None else ylabel)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_series_forecast(
+    index,
+    actual,
+    forecasts: dict,
+    *,
+    split=None,
+    ax=None,
+    xlabel: str = "time",
+    ylabel: str = "value",
+) -> Figure:
+    """A series and one or more forecasts of it against time.
+
+    Args:
+        index: ``(T,)`` times of ``actual`` (years, dates, steps).
+        actual: ``(T,)`` observed values.
+        forecasts: dict of label -> ``(times, values)`` pairs.
+        split: optional time where the held-out period starts (a vertical line).
+        ax: draw into this axes instead of a new figure.
+        xlabel, ylabel: the axis labels.
+
+    Returns:
+        The Figure.
+    """
+    actual = check_array(actual, "actual", ndim=1)
+    index = np.asarray(index)
+    if index.shape != actual.shape:
+        fail("index", f"shape {actual.shape} like actual", index)
+    fig, ax = _new_axes(ax, (7, 2.8))
+    ax.plot(index, actual, color="k", lw=1.2, label="observed")
+    for label, (times, values) in forecasts.items():
+        ax.plot(times, values, lw=1.2, label=label)
+    if split is not None:
+        ax.axvline(split, color="gray", ls=":", lw=1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(
+        fontsize=7, loc="lower left", bbox_to_anchor=(0, 1), ncol=len(forecasts) + 1, frameon=False
+    )
+    return fig
