@@ -84,7 +84,7 @@ def _params_hint(case: Case, received) -> str | None:
 def check_simple_rnn_params(func) -> Feedback:
     """Check ``func(features, units, use_bias=True)`` -> number of SimpleRNN parameters."""
     cases = []
-    for features, units, use_bias in [(1, 16, True), (3, 4, True), (10, 32, True), (5, 7, False)]:
+    for features, units, use_bias in [(10, 32, True), (3, 4, True), (1, 16, True), (5, 7, False)]:
         expected = features * units + units * units + (units if use_bias else 0)
         cases.append(
             Case(

@@ -50,6 +50,11 @@ def recurrent_layers(model) -> dict:
     return {path: layer for path, layer in _walk(model) if _is_recurrent(layer)}
 
 
+def _reject(name: str, expected: str, received: str):
+    """Like ``fail``, for a received value that is already described in words."""
+    raise ValueError(f"{name}: expected {expected}, received {received}.")
+
+
 def _listing(found: dict) -> str:
     if not found:
         return "this model has no recurrent layer"
@@ -89,7 +94,7 @@ def _select(model, layer):
             fail("layer", f"a layer of this model ({_listing(found)})", layer)
         chosen = layer
     if not _is_recurrent(chosen):
-        fail(
+        _reject(
             "layer",
             f"a recurrent layer ({_listing(found)})",
             f"{type(chosen).__name__} layer {chosen.name!r}",
@@ -148,7 +153,7 @@ def _capture(model, layer, x):
     for var, value in zip(getattr(layer, "states", None) or [], saved, strict=False):
         var.assign(value)  # a stateful layer must not remember this inspection run
     if not seen:
-        fail(
+        _reject(
             "layer",
             "a layer that the model's forward pass runs",
             f"{type(layer).__name__} layer {layer.name!r}, which was not called",
@@ -226,7 +231,11 @@ def _unrolled_call(layer, record, watch):
 
     def call(original, sequences, initial_state=None, mask=None, training=False):
         if mask is not None:
-            fail("model", "no masking in front of the inspected layer", "a mask")
+            _reject(
+                "model",
+                "no masking in front of the inspected layer",
+                "a mask from an earlier layer",
+            )
         ops = keras.ops
         if initial_state is None:
             initial_state = layer.cell.get_initial_state(batch_size=ops.shape(sequences)[0])
@@ -285,11 +294,11 @@ def step_gradient_norms(
     wrt = check_choice(wrt, "wrt", ("hidden", "input"))
     chosen = _select(model, layer)
     if isinstance(chosen, keras.layers.Bidirectional):
-        fail(
+        _reject(
             "layer",
-            "a one-directional recurrent layer (inspect forward_layer or "
-            "backward_layer of a Bidirectional model separately)",
-            chosen.name,
+            "a one-directional recurrent layer (step_gradient_norms does not unroll "
+            "Bidirectional wrappers)",
+            f"Bidirectional layer {chosen.name!r}",
         )
     x = _check_model_input(model, x)
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
