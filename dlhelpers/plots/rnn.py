@@ -5,6 +5,7 @@ Every function returns the matplotlib ``Figure``; those that need one axes accep
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
@@ -22,7 +23,7 @@ __all__ = [
 
 def _figure_and_axes(ax, figsize):
     if ax is None:
-        fig = Figure(figsize=figsize, dpi=75, layout="constrained")
+        fig = plt.figure(figsize=figsize, dpi=75, layout="constrained")
         return fig, fig.add_subplot()
     return ax.figure, ax
 
@@ -48,7 +49,7 @@ def plot_input_vectors(
     if not isinstance(panels, dict) or not panels:
         fail("panels", "a non-empty dict of title -> (T, features) array", panels)
     arrays = {k: check_array(v, f"panels[{k!r}]", ndim=2) for k, v in panels.items()}
-    fig = Figure(figsize=figsize, dpi=75, layout="constrained")
+    fig = plt.figure(figsize=figsize, dpi=75, layout="constrained")
     widths = [max(a.shape[0], 4) for a in arrays.values()]
     axes = fig.subplots(1, len(arrays), gridspec_kw={"width_ratios": widths}, squeeze=False)[0]
     for ax, (title, arr) in zip(axes, arrays.items(), strict=True):
