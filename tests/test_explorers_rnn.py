@@ -83,3 +83,61 @@ def test_gradient_flow_shows_errors_instead_of_raising():
     assert explorer.updates == updates
     with pytest.raises(ValueError, match="units: expected an integer >= 1"):
         GradientFlowExplorer(units=0)
+
+
+# ------------------------------------------------------------------ the plots they build on
+def test_plots_return_figures_with_the_expected_content():
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from dlhelpers.plots import (
+        plot_hidden_states,
+        plot_input_vectors,
+        plot_loss_curves,
+        plot_step_gradients,
+        plot_unrolled,
+    )
+    from dlhelpers.scratch import one_hot_characters
+
+    chars, alphabet = one_hot_characters("abcab")
+    fig = plot_input_vectors(
+        {"text": chars, "series": np.arange(7.0)[:, None]},
+        step_labels={"text": list("abcab")},
+        feature_labels={"text": alphabet},
+    )
+    assert isinstance(fig, Figure) and len(fig.axes) == 4  # two heatmaps, two colorbars
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == list(alphabet)
+
+    for steps, sequences in [(1, True), (3, False), (8, True)]:
+        fig = plot_unrolled(steps, return_sequences=sequences)
+        texts = [t.get_text() for t in fig.axes[0].texts]
+        assert f"$x_{{{steps}}}$" in texts and f"$h_{{{steps}}}$" in texts
+        assert sum(t in {str(i) for i in range(1, 8)} for t in texts) == 7
+
+    states = np.tanh(np.random.default_rng(0).normal(size=(10, 6)))
+    fig = plot_hidden_states(states, highlight=(2, 7), step_labels=range(1990, 2000))
+    image = fig.axes[0].images[0].get_array()
+    assert image.shape == (6, 10)  # units down, time across
+    assert any(isinstance(p, Rectangle) and p.get_xy() == (6.5, 1.5) for p in fig.axes[0].patches)
+
+    fig = plot_step_gradients({"a": np.ones(5), "b": np.arange(1, 6.0)})
+    assert len(fig.axes[0].lines) == 2 and fig.axes[0].get_yscale() == "log"
+    fig = plot_loss_curves({"ok": [3.0, 2.0, 1.0], "diverged": [1.0, np.inf, np.nan]})
+    assert len(fig.axes[0].lines) == 3  # two curves plus the markers of the diverged epochs
+
+
+def test_plots_reject_bad_input():
+    from dlhelpers.plots import plot_hidden_states, plot_input_vectors, plot_unrolled
+
+    with pytest.raises(
+        ValueError, match=r"states: expected a 2-D array, received array of shape \(2, 3, 4\)"
+    ):
+        plot_hidden_states(np.zeros((2, 3, 4)))
+    with pytest.raises(ValueError, match="step_labels: expected 3 labels"):
+        plot_hidden_states(np.zeros((3, 2)), step_labels=[1, 2])
+    with pytest.raises(ValueError, match="highlight step: expected an integer <= 2"):
+        plot_hidden_states(np.zeros((3, 2)), highlight=(0, 5))
+    with pytest.raises(ValueError, match="steps: expected an integer <= 8"):
+        plot_unrolled(9)
+    with pytest.raises(ValueError, match="panels: expected a non-empty dict"):
+        plot_input_vectors({})

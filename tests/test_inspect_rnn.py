@@ -273,3 +273,20 @@ def test_step_gradient_norms_rejects_bad_wrt_and_bidirectional(keras, small):
     )
     with pytest.raises(ValueError, match="layer: expected a one-directional recurrent layer"):
         step_gradient_norms(bi, _x(0, 1, 5, 2))
+
+
+def test_model_with_two_inputs(keras):
+    keras.utils.set_random_seed(9)
+    seq, extra = keras.Input((5, 2)), keras.Input((3,))
+    rnn = keras.layers.SimpleRNN(4, name="rnn")
+    merged = keras.layers.Concatenate()([rnn(seq), extra])
+    model = keras.Model([seq, extra], keras.layers.Dense(1)(merged))
+    x = [_x(9, 2, 5, 2), np.ones((2, 3), "float32")]
+    states = hidden_states(model, x)
+    np.testing.assert_allclose(states, rnn_forward(x[0], *rnn.get_weights()), rtol=1e-5, atol=1e-6)
+    assert step_gradient_norms(model, x).shape == (5,)
+
+
+def test_nested_list_input_is_still_validated(small):
+    with pytest.raises(ValueError, match=r"x: expected a 3-D array \(N, T, features\)"):
+        hidden_states(small, [[0.0, 1.0]] * 5)

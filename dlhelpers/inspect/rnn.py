@@ -126,10 +126,15 @@ def _replaced_call(layer, replacement):
 
 
 def _check_model_input(model, x):
-    """Accept ``x`` as the model does; catch the classic 2-D-for-3-D mistake early."""
-    x = check_array(x, "x", ndim=tuple(range(2, 6)), dtype=None)
+    """Accept ``x`` as the model does; catch the classic 2-D-for-3-D mistake early.
+
+    For a model with several inputs, ``x`` (a list or dict) goes to the model unchecked.
+    """
     inputs = getattr(model, "inputs", None) if getattr(model, "built", False) else None
-    if inputs and len(inputs) == 1:
+    if isinstance(x, dict) or (inputs and len(inputs) > 1):
+        return x
+    x = check_array(x, "x", ndim=tuple(range(2, 6)), dtype=None)
+    if inputs:
         want = tuple(inputs[0].shape)
         if len(want) != x.ndim:
             shape = "(N, T, features)" if len(want) == 3 else f"rank {len(want)}"

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from dlhelpers._validation import check_array, check_int, fail
 
@@ -251,6 +252,7 @@ def plot_step_gradients(
         ax.plot(np.arange(len(curve)), curve, marker=".", label=label)
     if log:
         ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("time step t (the loss is read at the end)")
     ax.set_ylabel(ylabel)
     if any(label is not None for label in curves):
