@@ -12,7 +12,11 @@ def model(tf):
 
     keras.utils.set_random_seed(0)
     return keras.Sequential(
-        [keras.Input((12, 1)), keras.layers.SimpleRNN(5, name="rnn"), keras.layers.Dense(1)]
+        [
+            keras.Input((12, 1)),
+            keras.layers.SimpleRNN(5, name="rnn"),
+            keras.layers.Dense(1, name="head"),
+        ]
     )
 
 
@@ -46,7 +50,7 @@ def test_hidden_state_explorer_rejects_bad_arguments(model, inputs):
     with pytest.raises(ValueError, match=r"step_labels: expected 12 labels \(one per time step\)"):
         HiddenStateExplorer(model, inputs, step_labels=range(3))
     with pytest.raises(ValueError, match="layer: expected a recurrent layer"):
-        HiddenStateExplorer(model, inputs, layer="dense")
+        HiddenStateExplorer(model, inputs, layer="head")
 
 
 def test_gradient_flow_linear_case_is_exactly_radius_powers():
