@@ -31,6 +31,8 @@ __all__ = [
     "split_indices",
     "train_val_test_split",
     "Split",
+    "make_preprocessor",
+    "transform_table",
 ]
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -284,3 +286,81 @@ def _check_fractions(fractions) -> tuple[float, float, float]:
     if not np.isclose(arr.sum(), 1.0):
         fail("fractions", f"fractions that sum to 1 (they sum to {arr.sum():.3g})", fractions)
     return tuple(float(f) for f in arr)
+
+
+# --------------------------------------------------------------------------- encoding, scaling
+def make_preprocessor(numeric, categorical=(), *, scaling: str = "standard"):
+    """A scikit-learn ``ColumnTransformer`` for a table: impute and scale numbers, one-hot text.
+
+    Fit it on the training split only (``pre.fit(train_df)``), then transform
+    every split with :func:`transform_table`: statistics of the validation and
+    test rows must never leak into the preprocessing.
+
+    Args:
+        numeric: names of numeric columns (median-imputed, then scaled).
+        categorical: names of categorical columns (most-frequent-imputed, then one-hot).
+        scaling: ``"standard"`` (zero mean, unit variance), ``"minmax"``
+            (to [0, 1], often called normalisation) or ``None``.
+
+    Returns:
+        An unfitted ``ColumnTransformer``; its output columns are the numeric
+        columns in order, then one column per category.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+
+    check_choice(scaling, "scaling", ("standard", "minmax", None))
+    numeric, categorical = list(numeric), list(categorical)
+    if not numeric and not categorical:
+        fail("numeric", "at least one column name", numeric)
+    scaler = {"standard": StandardScaler(), "minmax": MinMaxScaler(), None: "passthrough"}[scaling]
+    steps = []
+    if numeric:
+        steps.append(("numeric", make_pipeline(SimpleImputer(strategy="median"), scaler), numeric))
+    if categorical:
+        encoder = OneHotEncoder(handle_unknown="error", sparse_output=False, dtype=np.float32)
+        steps.append(
+            (
+                "categorical",
+                make_pipeline(SimpleImputer(strategy="most_frequent"), encoder),
+                categorical,
+            )
+        )
+    return ColumnTransformer(steps, verbose_feature_names_out=False)
+
+
+def transform_table(preprocessor, df: pd.DataFrame, name: str = "df") -> np.ndarray:
+    """Transform ``df`` with a fitted preprocessor, with clear errors for what it cannot handle.
+
+    Returns:
+        ``(n_rows, n_features)`` float32 array.
+
+    Raises:
+        ValueError: a column is missing, or a categorical column holds a
+            category the preprocessor never saw in training.
+    """
+    if not isinstance(df, pd.DataFrame):
+        fail(name, "a pandas DataFrame", df)
+    if not hasattr(preprocessor, "transformers_"):
+        fail(
+            "preprocessor",
+            "a fitted preprocessor (call preprocessor.fit(train_df) first)",
+            type(preprocessor).__name__,
+        )
+    for kind, pipeline, columns in preprocessor.transformers_:
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            fail(name, f"the columns {columns}", f"a table without {missing}")
+        if kind == "categorical":
+            encoder = pipeline[-1]
+            for col, known in zip(columns, encoder.categories_, strict=True):
+                unknown = sorted(set(df[col].dropna()) - set(known))
+                if unknown:
+                    fail(
+                        f"{name}[{col!r}]",
+                        f"one of the categories seen in training ({', '.join(map(repr, known))})",
+                        unknown,
+                    )
+    return np.asarray(preprocessor.transform(df), dtype=np.float32)
