@@ -41,8 +41,10 @@ def _is_recurrent(layer) -> bool:
 
 
 def recurrent_layers(model) -> dict:
-    """The recurrent layers of ``model`` (``SimpleRNN``, ``LSTM``, ``GRU``, ``RNN``,
-    ``Bidirectional``), by path: ``"name"`` or ``"outer/inner/name"`` inside nested models.
+    """The recurrent layers of ``model``, by path (``"outer/inner/name"`` in nested models).
+
+    Recurrent means ``keras.layers.RNN`` and its subclasses (``SimpleRNN``, ``LSTM``,
+    ``GRU``) and ``Bidirectional`` wrappers.
     """
     import_tensorflow()
     if not hasattr(model, "layers"):

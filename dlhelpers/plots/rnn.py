@@ -262,8 +262,11 @@ def plot_step_gradients(
 
 
 def plot_loss_curves(curves, *, ax=None, log: bool = True, figsize=(6, 3)) -> Figure:
-    """Training loss per epoch for several runs (a dict label -> losses); NaN/inf are
-    marked with an ``x`` at the top of the axes so a diverged run stays visible."""
+    """Training loss per epoch for several runs (a dict label -> losses).
+
+    NaN or infinite losses are marked with an ``x`` at the top of the axes, so a run that
+    diverged stays visible.
+    """
     curves = _curves(curves, None, "curves")
     fig, ax = _figure_and_axes(ax, figsize)
     for label, loss in curves.items():
