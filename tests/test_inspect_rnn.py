@@ -290,3 +290,32 @@ def test_model_with_two_inputs(keras):
 def test_nested_list_input_is_still_validated(small):
     with pytest.raises(ValueError, match=r"x: expected a 3-D array \(N, T, features\)"):
         hidden_states(small, [[0.0, 1.0]] * 5)
+
+
+@pytest.mark.parametrize("cell", ["SimpleRNNCell", "LSTMCell", "GRUCell"])
+def test_generic_rnn_wrapper_around_a_cell(keras, tf, cell):
+    keras.utils.set_random_seed(10)
+    rnn = keras.layers.RNN(getattr(keras.layers, cell)(4))
+    model = keras.Sequential([keras.Input((6, 3)), rnn, keras.layers.Dense(1)])
+    x = _x(10, 2, 6, 3)
+    states = hidden_states(model, x)
+    assert states.shape == (2, 6, 4)
+    np.testing.assert_allclose(states[:, -1], rnn(x).numpy(), rtol=1e-6, atol=1e-7)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        total = tf.reduce_sum(model(xt))
+    want = np.linalg.norm(tape.gradient(total, xt).numpy(), axis=(0, 2))
+    np.testing.assert_allclose(step_gradient_norms(model, x, wrt="input"), want, rtol=1e-4)
+
+
+def test_stacked_cells_are_rejected_by_step_gradient_norms(keras):
+    cells = [keras.layers.SimpleRNNCell(4), keras.layers.SimpleRNNCell(2)]
+    model = keras.Sequential([keras.Input((6, 3)), keras.layers.RNN(cells, name="stack")])
+    assert hidden_states(model, _x(0, 2, 6, 3)).shape == (2, 6, 2)
+    with pytest.raises(
+        ValueError,
+        match="layer: expected a recurrent layer with a single cell.*"
+        "RNN layer 'stack' with stacked cells",
+    ):
+        step_gradient_norms(model, _x(0, 2, 6, 3))

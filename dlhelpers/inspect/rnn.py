@@ -292,7 +292,8 @@ def step_gradient_norms(
         ``(T,)`` (or ``(N, T)``) non-negative floats, indexed by input time step.
 
     Raises:
-        ValueError: a bad ``layer``, ``wrt`` or ``x``; a ``Bidirectional`` layer; masking.
+        ValueError: a bad ``layer``, ``wrt`` or ``x``; a ``Bidirectional`` layer or one with
+            stacked cells; masking.
         RuntimeError: the unrolled pass did not reproduce the model's output.
     """
     import keras
@@ -306,6 +307,13 @@ def step_gradient_norms(
             "a one-directional recurrent layer (step_gradient_norms does not unroll "
             "Bidirectional wrappers)",
             f"Bidirectional layer {chosen.name!r}",
+        )
+    if isinstance(getattr(chosen, "cell", None), keras.layers.StackedRNNCells):
+        _reject(
+            "layer",
+            "a recurrent layer with a single cell (stack separate layers instead of "
+            "RNN([cell, cell]))",
+            f"{type(chosen).__name__} layer {chosen.name!r} with stacked cells",
         )
     x = _check_model_input(model, x)
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
