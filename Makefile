@@ -28,8 +28,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Measurements quoted in README.md and benchmarks/README.md (not tests: they never fail on time).
 bench: install
 	$(BIN)/python benchmarks/run_notebooks.py
+	$(BIN)/python benchmarks/conv_speed.py
+	test ! -f benchmarks/serve_load.py || $(BIN)/python benchmarks/serve_load.py
 
 # Maintainers: regenerate the lock from a fresh environment, then environment.yml.
 lock:

@@ -77,7 +77,7 @@ def main() -> None:
     print("|---|---:|---:|")
     print(f"| `tf.nn.conv2d` | {t['tf'] * 1e3:.2f} | 1.0x |")
     print(
-        f"| `dlhelpers.scratch.conv2d` (sliding windows, im2col, one matmul) | "
+        f"| `dlhelpers.scratch.conv2d` (sliding windows, im2col, stacked per-row matmul) | "
         f"{t['numpy'] * 1e3:.2f} | {t['numpy'] / t['tf']:.1f}x |"
     )
     print(

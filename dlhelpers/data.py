@@ -196,9 +196,13 @@ def cleaning_report(df: pd.DataFrame, valid_ranges: dict | None = None) -> pd.Da
     if unknown:
         fail("valid_ranges", f"columns of df ({', '.join(map(str, df.columns))})", unknown)
     impossible = {}
-    for col, (low, high) in valid_ranges.items():
-        values = df[col]
-        impossible[col] = int(((values < low) | (values > high)).sum())
+    for col, bounds in valid_ranges.items():
+        if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2):
+            fail(f"valid_ranges[{col!r}]", "a pair (low, high)", bounds)
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            fail(f"valid_ranges[{col!r}]", "a numeric column", f"column of dtype {df[col].dtype}")
+        low, high = bounds
+        impossible[col] = int(((df[col] < low) | (df[col] > high)).sum())
     report = pd.DataFrame(
         {
             "missing": df.isna().sum().astype(int),
@@ -239,6 +243,13 @@ def split_indices(
     if stratify is not None:
         stratify = np.asarray(stratify)
         check_same_length(n_samples=np.empty(n_samples), stratify=stratify)
+        counts = pd.Series(stratify).value_counts()
+        if counts.min() < 3:
+            fail(
+                "stratify",
+                "at least 3 rows of every class (one per split)",
+                f"class {counts.idxmin()!r} with {counts.min()} row(s)",
+            )
     idx = np.arange(n_samples)
     rest_fraction = fractions[1] + fractions[2]
     train, rest = train_test_split(
@@ -350,6 +361,8 @@ def transform_table(preprocessor, df: pd.DataFrame, name: str = "df") -> np.ndar
             type(preprocessor).__name__,
         )
     for kind, pipeline, columns in preprocessor.transformers_:
+        if kind == "remainder":  # columns the preprocessor drops: they need not be present
+            continue
         missing = [c for c in columns if c not in df.columns]
         if missing:
             fail(name, f"the columns {columns}", f"a table without {missing}")

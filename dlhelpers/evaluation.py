@@ -41,8 +41,8 @@ def classification_metrics(y_true, y_prob, class_names: Sequence[str] | None = N
         class_names: optional names, in label order.
 
     Returns:
-        dict with ``accuracy``, ``precision``, ``recall``, ``f1`` (macro
-        averages), ``roc_auc`` (one-vs-rest macro for more than two classes),
+        dict with ``accuracy``, ``precision``, ``recall``, ``f1`` (of class 1
+        for two classes, macro averages over classes otherwise), ``roc_auc`` (one-vs-rest macro for more than two classes),
         ``confusion`` (a DataFrame, true classes as rows) and ``y_pred``.
     """
     from sklearn import metrics
@@ -58,8 +58,13 @@ def classification_metrics(y_true, y_prob, class_names: Sequence[str] | None = N
         auc = metrics.roc_auc_score(y_true, y_prob[:, 1])
     else:
         auc = metrics.roc_auc_score(y_true, y_prob, multi_class="ovr", labels=labels)
+    average = "binary" if n_classes == 2 else "macro"
     precision, recall, f1, _ = metrics.precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, average="macro", zero_division=0
+        y_true,
+        y_pred,
+        labels=None if n_classes == 2 else labels,
+        average=average,
+        zero_division=0,
     )
     confusion = pd.DataFrame(
         metrics.confusion_matrix(y_true, y_pred, labels=labels),

@@ -42,7 +42,8 @@ def build_mlp(
     Args:
         n_features: number of input columns.
         n_outputs: units of the output layer (classes for softmax, 1 for regression).
-        hidden: units of each hidden layer, e.g. ``(32, 16)``; ``()`` gives a linear model.
+        hidden: units of each hidden layer, e.g. ``(32, 16)`` (an int means one layer);
+            ``()`` gives a linear model.
         activation: activation of the hidden layers.
         output_activation: ``"softmax"`` (classes), ``"sigmoid"`` (independent
             probabilities) or ``"linear"`` (regression).
@@ -54,6 +55,10 @@ def build_mlp(
     """
     n_features = check_int(n_features, "n_features", minimum=1)
     n_outputs = check_int(n_outputs, "n_outputs", minimum=1)
+    if isinstance(hidden, int):  # Dense(16)-style shorthand for one hidden layer
+        hidden = (hidden,)
+    if not isinstance(hidden, (tuple, list)):
+        fail("hidden", "a sequence of layer sizes such as (32, 16)", hidden)
     hidden = [check_int(h, "hidden", minimum=1) for h in hidden]
     check_choice(activation, "activation", ACTIVATIONS)
     check_choice(output_activation, "output_activation", OUTPUTS)

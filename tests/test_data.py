@@ -179,3 +179,22 @@ def test_transform_requires_fitted_preprocessor_and_columns():
     pre.fit(_toy_table())
     with pytest.raises(ValueError, match=r"df: expected the columns \['c'\]"):
         data.transform_table(pre, pd.DataFrame({"x": [1.0]}))
+
+
+def test_transform_ignores_columns_the_preprocessor_drops():
+    table = _toy_table().assign(extra=1)
+    pre = data.make_preprocessor(["x"], ["c"]).fit(table)
+    assert data.transform_table(pre, table).shape == (4, 3)
+
+
+def test_cleaning_report_rejects_bad_ranges():
+    df = pd.DataFrame({"a": [1.0], "b": ["x"]})
+    with pytest.raises(ValueError, match=r"valid_ranges\['b'\]: expected a numeric column"):
+        data.cleaning_report(df, {"b": (0, 1)})
+    with pytest.raises(ValueError, match=r"valid_ranges\['a'\]: expected a pair"):
+        data.cleaning_report(df, {"a": 5})
+
+
+def test_stratify_needs_three_rows_per_class():
+    with pytest.raises(ValueError, match="stratify: expected at least 3 rows of every class"):
+        data.split_indices(10, stratify=[0] * 8 + [1] * 2)

@@ -17,7 +17,9 @@ def test_classification_metrics_match_sklearn(n_classes, seed):
     out = evaluation.classification_metrics(y, prob)
     pred = prob.argmax(1)
     assert out["accuracy"] == pytest.approx(metrics.accuracy_score(y, pred))
-    assert out["recall"] == pytest.approx(metrics.recall_score(y, pred, average="macro"))
+    average = "binary" if n_classes == 2 else "macro"
+    assert out["recall"] == pytest.approx(metrics.recall_score(y, pred, average=average))
+    assert out["precision"] == pytest.approx(metrics.precision_score(y, pred, average=average))
     np.testing.assert_array_equal(out["confusion"].to_numpy(), metrics.confusion_matrix(y, pred))
     assert out["confusion"].to_numpy().sum() == 200
     assert 0.5 < out["roc_auc"] <= 1

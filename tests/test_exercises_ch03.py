@@ -66,6 +66,18 @@ def test_output_size_wrong_answers():
     )
 
 
+def test_output_size_rejects_symmetric_textbook_padding():
+    # (n + 2p - k) // s + 1 with p = k // 2 on both sides: right for odd kernels only
+    def symmetric(n, k, s, p):
+        if p == "same":
+            return (n + 2 * (k // 2) - k) // s + 1
+        return (n - k) // s + 1
+
+    assert symmetric(6, 4, 1, "same") == 7
+    _fails_with(ex.check_output_size(symmetric), "one cell too many for an even kernel")
+    assert "size=6, kernel=4, strides=1, 'same'" in str(ex.check_output_size(symmetric))
+
+
 def test_conv_pixel_wrong_answers():
     def flipped(image, kernel, r, c):
         kh, kw = kernel.shape

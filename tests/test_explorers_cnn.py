@@ -149,3 +149,47 @@ def test_arithmetic_explorer_rejects_bad_start_values():
     assert explorer.result is None and explorer.error.startswith("kernel_size: expected at most")
     explorer.controls["padding"].value = "same"
     assert explorer.result.layout.output == 3 and explorer.fig is not None
+
+
+def test_kernel_explorer_grey_scale_puts_zero_mid_grey_for_signed_maps():
+    explorer = KernelExplorer(IMAGE, preset="vertical edges (Sobel x)", size=40)
+    fmap = explorer.result.feature_map
+    assert fmap.min() < 0 < fmap.max()
+    vmin, vmax = explorer.fig.axes[2].get_images()[0].get_clim()
+    assert vmin == -vmax and vmax == pytest.approx(np.abs(fmap).max())
+    explorer.controls["preset"].value = "box blur"  # a non-negative map: black at 0
+    vmin, vmax = explorer.fig.axes[2].get_images()[0].get_clim()
+    assert vmin == 0.0 and vmax == pytest.approx(explorer.result.feature_map.max())
+
+
+def test_conv_arithmetic_position_out_of_range_is_an_error():
+    # 8x8, kernel 3, stride 2, 'valid': a 3x3 output, positions 0..8
+    assert isinstance(plot_conv_arithmetic(8, 3, 2, "valid", position=8), Figure)
+    with pytest.raises(ValueError, match="position: expected an integer <= 8, received 9"):
+        plot_conv_arithmetic(8, 3, 2, "valid", position=9)
+    with pytest.raises(ValueError, match="position: expected an integer >= 0, received -1"):
+        plot_conv_arithmetic(8, 3, 2, "valid", position=-1)
+
+
+def test_conv_arithmetic_numbers_rows_and_columns_of_the_real_cells():
+    fig = plot_conv_arithmetic(6, 3, 2, "same", position=0)  # padded 0 + 1: 7 cells drawn
+    ax_in, ax_out = fig.axes
+    assert [t.get_text() for t in ax_in.get_xticklabels()] == [str(i) for i in range(6)]
+    np.testing.assert_allclose(ax_in.get_yticks(), np.arange(6) + 0.5)
+    fig = plot_conv_arithmetic(5, 3, 1, "same")  # padded 1 + 1: numbering starts after it
+    ax_in, ax_out = fig.axes
+    np.testing.assert_allclose(ax_in.get_xticks(), np.arange(5) + 1.5)
+    assert [t.get_text() for t in ax_out.get_yticklabels()] == [str(i) for i in range(5)]
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [-np.arange(12.0).reshape(3, 4), np.full((4, 4), -2.0), np.zeros((2, 2)), np.eye(4) - 0.5],
+)
+def test_plot_pooling_colour_scale_works_for_any_sign(grid):
+    fig = plot_pooling(grid, 2)
+    for ax in fig.axes:
+        vmin, vmax = ax.get_images()[0].get_clim()
+        assert vmin == grid.min() and vmax > vmin
+        assert np.all(ax.get_images()[0].get_array() <= vmax)
+    assert isinstance(plot_pooling(grid, 2, padding="SAME"), Figure)

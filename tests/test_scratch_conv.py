@@ -86,6 +86,55 @@ def test_conv2d_float32_stays_float32_and_matches(tf):
     np.testing.assert_allclose(got, _tf_conv(tf, x, k, None, 2, "same"), rtol=1e-4, atol=1e-4)
 
 
+def test_conv2d_output_has_the_dtype_of_x_like_keras(tf):
+    # a Keras layer casts its weights to the input's dtype: float32 in, float32 out,
+    # even with float64 kernel and bias
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(2, 9, 7, 3)).astype(np.float32)
+    k = rng.normal(size=(3, 2, 3, 4))
+    b = rng.normal(size=4)
+    for fn in (conv2d, conv2d_loop):
+        got = fn(x, k, b, strides=2, padding="same")
+        assert got.dtype == np.float32
+        expected = _tf_conv(tf, x, k.astype(np.float32), b.astype(np.float32), 2, "same")
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+    # float64 x with a float32 kernel stays float64
+    assert conv2d(x.astype(np.float64), k.astype(np.float32)).dtype == np.float64
+    for pool in (max_pool2d, avg_pool2d):
+        assert pool(x, 2, padding="same").dtype == np.float32
+
+
+@pytest.mark.parametrize("fn", [conv2d, conv2d_loop])
+def test_padding_in_any_case_and_numpy_strides(fn):
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(2, 8, 7, 3))
+    k = rng.normal(size=(4, 3, 3, 2))
+    expected = fn(x, k, strides=(2, 3), padding="same")
+    for padding in ("SAME", "Same"):
+        for strides in (np.array([2, 3]), np.array([2, 3], dtype=np.int32), [2, 3]):
+            np.testing.assert_array_equal(fn(x, k, strides=strides, padding=padding), expected)
+    np.testing.assert_array_equal(fn(x, k, padding="VALID"), fn(x, k, padding="valid"))
+    np.testing.assert_array_equal(fn(x, k, strides=np.int64(2)), fn(x, k, strides=2))
+    with pytest.raises(ValueError, match="strides: expected an int or a pair of ints"):
+        fn(x, k, strides=np.array([1, 2, 3]))
+    with pytest.raises(ValueError, match="strides: expected an int or a pair of ints"):
+        fn(x, k, strides=np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="strides: expected an integer >= 1, received 0"):
+        fn(x, k, strides=np.array([0, 2]))
+
+
+def test_pooling_and_sizes_accept_padding_in_any_case_and_numpy_pairs():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(1, 7, 6, 2))
+    for pool in (max_pool2d, avg_pool2d):
+        np.testing.assert_array_equal(
+            pool(x, np.array([3, 2]), np.array([2, 2]), "SAME"), pool(x, (3, 2), 2, "same")
+        )
+    assert conv_output_size(7, 3, 2, "SAME") == conv_output_size(7, 3, 2, "same") == 4
+    assert conv_padding(6, 4, 1, "Same") == Padding(1, 2, 6)
+    assert conv_output_size((7, 6), np.array([3, 2]), np.array([2, 1]), "VALID") == (3, 5)
+
+
 def test_conv2d_integer_input_is_computed_in_float():
     x = np.arange(16).reshape(1, 4, 4, 1)
     got = conv2d(x, np.ones((2, 2, 1, 1), dtype=int), strides=2)
@@ -232,9 +281,9 @@ def test_pooling_errors_name_the_argument(fn):
     with pytest.raises(ValueError, match="strides: expected an integer >= 1, received 0"):
         fn(X, strides=0)
     with pytest.raises(
-        ValueError, match="padding: expected one of 'valid', 'same', received 'SAME'"
+        ValueError, match="padding: expected one of 'valid', 'same', received 'full'"
     ):
-        fn(X, padding="SAME")
+        fn(X, padding="full")
     assert fn(X, pool_size=(2, 6), padding="same").shape == (1, 3, 1, 3)
 
 

@@ -96,3 +96,9 @@ def test_fit_model_rejects_uncompiled_model(tf):
     X, y = _data(10)
     with pytest.raises(ValueError, match="model: expected a compiled Keras model"):
         training.fit_model(training.build_mlp(4, 2), X, y, validation_data=(X, y))
+
+
+def test_build_mlp_accepts_an_int_for_one_hidden_layer(tf):
+    assert training.build_mlp(3, 2, 4).count_params() == (3 + 1) * 4 + (4 + 1) * 2
+    with pytest.raises(ValueError, match="hidden: expected a sequence of layer sizes"):
+        training.build_mlp(3, 2, "16")

@@ -32,6 +32,8 @@ _SIZE_CASES = [
     (7, 4, 3, "same"),
     (6, 1, 4, "same"),
     (9, 2, 2, "same"),
+    (6, 4, 1, "same"),  # even kernels: Keras pads k - 1 in total, not 2 * (k // 2)
+    (6, 2, 1, "same"),
 ]
 
 
@@ -57,6 +59,12 @@ def _size_hint(case: Case, received) -> str | None:
             return "with 'same' the input is padded, so the kernel size drops out: ceil(size / strides)."
         if _same(received, n):
             return "'same' keeps the size only for strides 1: divide by the stride and round up."
+        if _same(received, (n + 2 * (k // 2) - k) // s + 1):
+            return (
+                "padding k // 2 on both sides is one cell too many for an even kernel: Keras "
+                "pads only what the last window needs (k - 1 in total at stride 1, the extra "
+                "cell bottom/right), so the output is ceil(size / strides)."
+            )
     return None
 
 

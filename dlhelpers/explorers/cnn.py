@@ -144,8 +144,12 @@ class KernelExplorer(Explorer):
         ax_img.imshow(result.image, cmap="gray", vmin=0, vmax=1)
         ax_img.set_title("input", fontsize=9)
         draw_kernel(ax_k, result.kernel, title=f"kernel (sum {result.kernel.sum():.3g})")
-        ax_map.imshow(result.feature_map, cmap="gray")
         lo, hi = result.feature_map.min(), result.feature_map.max()
+        # a map with negative values gets a scale symmetric around 0, so 0 (what a zero-sum
+        # kernel gives on a flat region) is mid-grey; a non-negative map runs from black at 0
+        limit = max(abs(lo), abs(hi), 1e-12)
+        vmin = -limit if lo < 0 else 0.0
+        ax_map.imshow(result.feature_map, cmap="gray", vmin=vmin, vmax=limit)
         ax_map.set_title(f"feature map [{lo:.2f}, {hi:.2f}]", fontsize=9)
         for ax in (ax_img, ax_map):
             ax.set_axis_off()

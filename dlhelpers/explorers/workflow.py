@@ -15,6 +15,8 @@ class TrainingExplorer(Explorer):
 
     Each change retrains a one-hidden-layer softmax classifier from the same
     seed with Adam and redraws loss and accuracy for training and validation.
+    Retraining calls :func:`dlhelpers.set_seed`, which also reseeds the global
+    NumPy and Python generators of the notebook.
 
     Args:
         X_train, y_train: ``(n, features)`` features and ``(n,)`` integer labels.
@@ -73,6 +75,8 @@ class TrainingExplorer(Explorer):
 
         set_seed(self.seed)  # imports TensorFlow quietly, before keras below
         import keras
+
+        keras.backend.clear_session()  # drop the previous run's model from memory
 
         model = build_mlp(self.X_train.shape[1], self.n_classes, (hidden_units,))
         model.compile(

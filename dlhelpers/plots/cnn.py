@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from dlhelpers._validation import check_array, check_int, check_pair, fail
-from dlhelpers.scratch.conv import PADDINGS, avg_pool2d, conv_padding, max_pool2d
+from dlhelpers.scratch.conv import _padding, avg_pool2d, conv_padding, max_pool2d
 
 __all__ = [
     "ConvLayout",
@@ -130,9 +130,16 @@ def conv_layout(
 
 
 def draw_conv_layout(fig: Figure, layout: ConvLayout, position: int = 0) -> None:
-    """Draw the padded input with one window highlighted, and the output grid, onto ``fig``."""
+    """Draw the padded input with one window highlighted, and the output grid, onto ``fig``.
+
+    Input rows and columns are numbered from 0 at the first real (unpadded) cell;
+    output cells from 0 too. ``position`` is a row-major output index.
+
+    Raises:
+        ValueError: ``position`` outside ``0 .. output**2 - 1``.
+    """
     n_out = layout.output
-    position = int(position) % (n_out * n_out)
+    position = check_int(position, "position", minimum=0, maximum=n_out * n_out - 1)
     oi, oj = divmod(position, n_out)
     total = layout.size + layout.before + layout.after
     ax_in, ax_out = fig.subplots(1, 2, width_ratios=[max(total, 1), max(n_out, 1)])
@@ -149,7 +156,7 @@ def draw_conv_layout(fig: Figure, layout: ConvLayout, position: int = 0) -> None
             ax_in.add_patch(Rectangle((j, i), 1, 1, facecolor=color, edgecolor="#888", lw=0.6))
     for si in layout.starts:  # top-left corner of every window
         for sj in layout.starts:
-            ax_in.plot(sj + 0.5, si + 0.5, ".", color="#1f77b4", ms=3)
+            ax_in.plot(sj + 0.5, si + 0.5, "o", color="#1f77b4", ms=5)
     top, left = layout.starts[oi], layout.starts[oj]
     ax_in.add_patch(
         Rectangle(
@@ -165,15 +172,20 @@ def draw_conv_layout(fig: Figure, layout: ConvLayout, position: int = 0) -> None
         for j in range(n_out):
             color = "#d62728" if (i, j) == (oi, oj) else "white"
             ax_out.add_patch(Rectangle((j, i), 1, 1, facecolor=color, edgecolor="#555", lw=0.8))
-    for ax, n, title in [
-        (ax_in, total, f"input {layout.size}x{layout.size}, padded {layout.before}+{layout.after}"),
-        (ax_out, n_out, f"output {n_out}x{n_out}"),
+    title_in = f"input {layout.size}x{layout.size}, padded {layout.before}+{layout.after}"
+    for ax, n, first, count, title in [
+        (ax_in, total, layout.before, layout.size, title_in),
+        (ax_out, n_out, 0, n_out, f"output {n_out}x{n_out}"),
     ]:
         ax.set_xlim(0, n)
         ax.set_ylim(n, 0)
         ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
+        # row/column numbers of the real cells (padding cells stay unnumbered)
+        ticks = [first + i + 0.5 for i in range(count)]
+        labels = [str(i) for i in range(count)]
+        ax.set_xticks(ticks, labels, fontsize=7)
+        ax.set_yticks(ticks, labels, fontsize=7)
+        ax.tick_params(length=0, pad=1)
         ax.set_title(title, fontsize=9)
 
 
@@ -196,10 +208,11 @@ def plot_conv_arithmetic(
         The matplotlib Figure.
 
     Raises:
-        ValueError: an impossible combination (see :func:`conv_layout`).
+        ValueError: an impossible combination (see :func:`conv_layout`), or a
+            ``position`` outside ``0 .. output**2 - 1``.
     """
     layout = conv_layout(size, kernel_size, strides, padding)
-    check_int(position, "position", minimum=0)
+    check_int(position, "position", minimum=0, maximum=layout.output**2 - 1)
     fig = _figure(figsize)
     draw_conv_layout(fig, layout, position)
     return fig
@@ -219,8 +232,7 @@ def plot_pooling(
         The matplotlib Figure.
     """
     image = check_array(image, "image", ndim=2)
-    if padding not in PADDINGS:
-        fail("padding", "one of 'valid', 'same'", padding)
+    padding = _padding(padding)
     x = image[None, :, :, None]
     panels = [
         ("input", image),
@@ -229,8 +241,12 @@ def plot_pooling(
     ]
     fig = _figure(figsize)
     axes = fig.subplots(1, 3, width_ratios=[p[1].shape[1] for p in panels])
+    # one colour scale for all panels; the top 40% of the colour map is left unused so that
+    # black numbers stay readable on the darkest cells (any sign, constant grids too)
+    lo, hi = float(image.min()), float(image.max())
+    span = hi - lo if hi > lo else 1.0
     for ax, (title, grid) in zip(axes, panels, strict=True):
-        ax.imshow(grid, cmap="Blues", vmin=image.min(), vmax=image.max() * 1.6)
+        ax.imshow(grid, cmap="Blues", vmin=lo, vmax=lo + 1.6 * span)
         for (i, j), value in np.ndenumerate(grid):
             ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8)
         ax.set_xticks([])

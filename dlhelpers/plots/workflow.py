@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from dlhelpers._validation import check_array, fail
 
@@ -54,6 +55,7 @@ def plot_history(history, metric: str = "loss", *, ax=None, title: str | None = 
     if f"val_{metric}" in logs:
         ax.plot(epochs, logs[f"val_{metric}"], label=f"validation {metric}")
     ax.set(xlabel="epoch", ylabel=metric, title=title)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
     return fig
 
@@ -77,6 +79,7 @@ def plot_histories(histories: Mapping, metric: str = "val_loss", *, ax=None, tit
             fail("metric", f"a metric logged by run {label!r} ({', '.join(sorted(logs))})", metric)
         ax.plot(np.arange(1, len(logs[metric]) + 1), logs[metric], label=str(label))
     ax.set(xlabel="epoch", ylabel=metric, title=title)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
     return fig
 

@@ -63,6 +63,21 @@ def classic_kernels() -> dict[str, np.ndarray]:
     }
 
 
+# --------------------------------------------------------------------------- argument checks
+def _padding(padding) -> str:
+    """``"valid"`` or ``"same"`` in any letter case (Keras lower-cases it too)."""
+    if isinstance(padding, str) and padding.lower() in PADDINGS:
+        return padding.lower()
+    return check_choice(padding, "padding", PADDINGS)
+
+
+def _pair(value, name: str) -> tuple[int, int]:
+    """An int, a pair of ints, or a NumPy array of 1 or 2 ints, as a pair of ints."""
+    if isinstance(value, np.ndarray) and value.ndim <= 1 and value.dtype.kind in "iu":
+        value = int(value) if value.ndim == 0 else tuple(int(v) for v in value)
+    return check_pair(value, name)
+
+
 # --------------------------------------------------------------------------- sizes
 def conv_padding(size: int, kernel_size: int, strides: int = 1, padding: str = "valid") -> Padding:
     """Padding before/after and output length along one axis, as Keras computes them.
@@ -71,7 +86,7 @@ def conv_padding(size: int, kernel_size: int, strides: int = 1, padding: str = "
         size: input length along the axis (>= 1).
         kernel_size: window length along the axis (>= 1).
         strides: step between windows (>= 1).
-        padding: ``"valid"`` or ``"same"``.
+        padding: ``"valid"`` or ``"same"`` (any letter case).
 
     Returns:
         ``Padding(before, after, output)``.
@@ -87,7 +102,7 @@ def conv_padding(size: int, kernel_size: int, strides: int = 1, padding: str = "
     size = check_int(size, "size", minimum=1)
     kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
     strides = check_int(strides, "strides", minimum=1)
-    check_choice(padding, "padding", PADDINGS)
+    padding = _padding(padding)
     if padding == "valid":
         if kernel_size > size:
             fail("kernel_size", f"at most the input size {size} with padding='valid'", kernel_size)
@@ -120,12 +135,12 @@ def conv_output_size(size, kernel_size, strides=1, padding: str = "valid"):
         >>> conv_output_size(28, 3, 2, "valid")
         13
     """
-    check_choice(padding, "padding", PADDINGS)
+    padding = _padding(padding)
     if all(isinstance(v, (int, np.integer)) for v in (size, kernel_size, strides)):
         return conv_padding(size, kernel_size, strides, padding).output
-    sizes = check_pair(size, "size")
-    kernels = check_pair(kernel_size, "kernel_size")
-    steps = check_pair(strides, "strides")
+    sizes = _pair(size, "size")
+    kernels = _pair(kernel_size, "kernel_size")
+    steps = _pair(strides, "strides")
     return tuple(
         conv_padding(n, k, s, padding).output for n, k, s in zip(sizes, kernels, steps, strict=True)
     )
@@ -156,11 +171,12 @@ def _prepare_conv(x, kernel, bias, strides, padding):
         bias = _float_array(bias, "bias", 1)
         if bias.shape != (c_out,):
             fail("bias", f"shape ({c_out},), one value per filter", bias)
-    strides = check_pair(strides, "strides")
-    check_choice(padding, "padding", PADDINGS)
+        bias = bias.astype(x.dtype, copy=False)
+    strides = _pair(strides, "strides")
+    padding = _padding(padding)
     xp, out_hw = _pad(x, (kh, kw), strides, padding, "kernel", 0.0)
-    dtype = np.result_type(x, kernel, *(() if bias is None else (bias,)))
-    return xp, kernel, bias, strides, out_hw, dtype
+    # like a Keras layer, weights are cast to the input's dtype and the output keeps it
+    return xp, kernel.astype(x.dtype, copy=False), bias, strides, out_hw, x.dtype
 
 
 def _pad(x, window, strides, padding, name, value):
@@ -185,22 +201,26 @@ def _pad(x, window, strides, padding, name, value):
 def conv2d(x, kernel, bias=None, strides=1, padding: str = "valid") -> np.ndarray:
     """2-D convolution as Keras' ``Conv2D`` computes it, vectorised.
 
-    Every window of the padded input is viewed (no copy) with
-    ``sliding_window_view`` and laid out as one row of an
-    ``(N * out_h * out_w, kh * kw * C_in)`` matrix ("im2col"); one matrix
-    product with the ``(kh * kw * C_in, C_out)`` kernel matrix then gives every
-    output value at once, the way libraries turn convolution into a matrix product.
+    ``sliding_window_view`` gives a view (no copy) of every window of the
+    padded input; the windows at the strided positions are then copied and
+    flattened ("im2col") into an ``(N, out_h, out_w, kh * kw * C_in)`` array,
+    ``kh * kw`` times the input's memory at stride 1. One stacked matrix
+    product, for each image and output row an ``(out_w, kh * kw * C_in)`` block
+    times the ``(kh * kw * C_in, C_out)`` kernel matrix, gives every output
+    value: the way libraries turn convolution into matrix products.
 
     Args:
         x: input batch ``(N, H, W, C_in)``.
         kernel: weights ``(kh, kw, C_in, C_out)``.
         bias: optional ``(C_out,)`` added to every output position.
-        strides: an int or a pair ``(sh, sw)``, each >= 1.
-        padding: ``"valid"`` or ``"same"`` (Keras semantics, asymmetric when
-            the total padding is odd: the extra cell goes bottom/right).
+        strides: an int, a pair ``(sh, sw)`` or a NumPy array of 2 ints, each >= 1.
+        padding: ``"valid"`` or ``"same"``, any letter case (Keras semantics,
+            asymmetric when the total padding is odd: the extra cell goes
+            bottom/right).
 
     Returns:
-        ``(N, out_h, out_w, C_out)``, in the floating dtype of the inputs.
+        ``(N, out_h, out_w, C_out)`` in ``x``'s floating dtype (float64 for an
+        integer ``x``); like a Keras layer, kernel and bias are cast to it.
 
     Raises:
         ValueError: wrong ranks, mismatched channels or bias, non-positive
@@ -255,9 +275,9 @@ def conv2d_loop(x, kernel, bias=None, strides=1, padding: str = "valid") -> np.n
 def _pool_windows(x, pool_size, strides, padding, fill):
     """Check pooling arguments; return strided windows (N, oh, ow, C, ph, pw)."""
     x = _float_array(x, "x", 4)
-    pool = check_pair(pool_size, "pool_size")
-    strides = pool if strides is None else check_pair(strides, "strides")
-    check_choice(padding, "padding", PADDINGS)
+    pool = _pair(pool_size, "pool_size")
+    strides = pool if strides is None else _pair(strides, "strides")
+    padding = _padding(padding)
     xp, (oh, ow) = _pad(x, pool, strides, padding, "pool_size", fill)
     windows = sliding_window_view(xp, pool, axis=(1, 2))
     return windows[
