@@ -84,3 +84,21 @@ def test_check_pair_and_choice():
         ValueError, match="padding: expected one of 'valid', 'same', received 'full'"
     ):
         v.check_choice("full", "padding", ("valid", "same"))
+
+
+def test_no_two_modules_of_a_subpackage_export_the_same_name():
+    """Subpackages re-export their modules with `import *`: a shared name would silently shadow."""
+    import importlib
+    import pkgutil
+
+    for package in ("scratch", "plots", "explorers", "inspect"):
+        pkg = importlib.import_module(f"dlhelpers.{package}")
+        owner = {}
+        for info in pkgutil.iter_modules(pkg.__path__):
+            module = importlib.import_module(f"dlhelpers.{package}.{info.name}")
+            for name in getattr(module, "__all__", []):
+                assert name not in owner, (
+                    f"dlhelpers.{package}: {name!r} is exported by both {owner.get(name)} "
+                    f"and {info.name}"
+                )
+                owner[name] = info.name
