@@ -95,9 +95,9 @@ def test_plots_return_figures_with_the_expected_content():
     from matplotlib.patches import Rectangle
 
     from dlhelpers.plots import (
+        plot_clipping_losses,
         plot_hidden_states,
         plot_input_vectors,
-        plot_loss_curves,
         plot_step_gradients,
         plot_unrolled,
     )
@@ -126,7 +126,7 @@ def test_plots_return_figures_with_the_expected_content():
 
     fig = plot_step_gradients({"a": np.ones(5), "b": np.arange(1, 6.0)})
     assert len(fig.axes[0].lines) == 2 and fig.axes[0].get_yscale() == "log"
-    fig = plot_loss_curves({"ok": [3.0, 2.0, 1.0], "diverged": [1.0, np.inf, np.nan]})
+    fig = plot_clipping_losses({"ok": [3.0, 2.0, 1.0], "diverged": [1.0, np.inf, np.nan]})
     assert len(fig.axes[0].lines) == 3  # two curves plus the markers of the diverged epochs
 
 

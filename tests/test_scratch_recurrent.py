@@ -71,6 +71,19 @@ def test_rnn_forward_activations_and_no_bias(tf, activation, use_bias):
     )
 
 
+def test_sigmoid_rnn_with_huge_preactivations_warns_nothing(tf):
+    import warnings
+
+    x = np.array([[[-1000.0], [1000.0], [-800.0]]])
+    weights = (np.ones((1, 2)), np.zeros((2, 2)), np.zeros(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = rnn_forward(x, *weights, activation="sigmoid")
+    want = _keras_rnn(1, 2, weights, "sigmoid")(x).numpy()
+    np.testing.assert_allclose(got, want, atol=1e-12)
+    assert np.all(np.isfinite(got))
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_rnn_step_matches_keras_cell_and_forward(tf, seed):
     import keras

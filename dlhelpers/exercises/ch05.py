@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers.exercises._core import Case, Feedback, check_cases
+from dlhelpers.scratch.recurrent import _sigmoid
 from dlhelpers.scratch.recurrent import clip_by_norm as _clip_by_norm
 from dlhelpers.scratch.recurrent import rnn_step as _rnn_step
 
@@ -50,7 +51,7 @@ def _step_hint(case: Case, received) -> str | None:
         "the previous hidden state is ignored (h_prev @ recurrent_kernel is missing).": np.tanh(
             x_t @ kernel + bias
         ),
-        "use tanh, not the sigmoid (Keras' SimpleRNN default).": 1 / (1 + np.exp(-z)),
+        "use tanh, not the sigmoid (Keras' SimpleRNN default).": _sigmoid(z),
         "use tanh, not ReLU (Keras' SimpleRNN default).": np.maximum(z, 0),
     }
     for hint, value in wrong.items():

@@ -16,7 +16,7 @@ from dlhelpers._validation import check_array, check_int, fail
 __all__ = [
     "plot_hidden_states",
     "plot_input_vectors",
-    "plot_loss_curves",
+    "plot_clipping_losses",
     "plot_step_gradients",
     "plot_unrolled",
 ]
@@ -261,7 +261,7 @@ def plot_step_gradients(
     return fig
 
 
-def plot_loss_curves(curves, *, ax=None, log: bool = True, figsize=(6, 3)) -> Figure:
+def plot_clipping_losses(curves, *, ax=None, log: bool = True, figsize=(6, 3)) -> Figure:
     """Training loss per epoch for several runs (a dict label -> losses).
 
     NaN or infinite losses are marked with an ``x`` at the top of the axes, so a run that

@@ -20,7 +20,6 @@ import numpy as np
 from dlhelpers._validation import check_array, check_choice, check_number, fail
 
 __all__ = [
-    "ACTIVATIONS",
     "RNNGradients",
     "clip_by_global_norm",
     "clip_by_norm",
@@ -32,11 +31,18 @@ __all__ = [
     "spectral_radius",
 ]
 
+
+def _sigmoid(z):
+    """Logistic sigmoid that never overflows: exp is only taken of -|z|."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 # Each activation with its derivative written in terms of the activation's *output*
 # (what the forward pass keeps), as backpropagation through time needs it.
-ACTIVATIONS = {
+_ACTIVATIONS = {
     "tanh": (np.tanh, lambda h: 1.0 - h**2),
-    "sigmoid": (lambda z: 1.0 / (1.0 + np.exp(-z)), lambda h: h * (1.0 - h)),
+    "sigmoid": (_sigmoid, lambda h: h * (1.0 - h)),
     "relu": (lambda z: np.maximum(z, 0.0), lambda h: (h > 0).astype(h.dtype)),
     "linear": (lambda z: z, np.ones_like),
 }
@@ -97,7 +103,7 @@ def rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias, activation: str = "tan
     x_t = check_array(x_t, "x_t", ndim=2)
     kernel, recurrent_kernel, bias = _check_weights(kernel, recurrent_kernel, bias, x_t.shape[1])
     h_prev = _check_state(h_prev, "h_prev", x_t.shape[0], kernel.shape[1])
-    act, _ = ACTIVATIONS[check_choice(activation, "activation", tuple(ACTIVATIONS))]
+    act, _ = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
     z = x_t @ kernel + h_prev @ recurrent_kernel
     if bias is not None:
         z = z + bias
@@ -125,7 +131,7 @@ def rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, activation: str = "t
     kernel, recurrent_kernel, bias = _check_weights(kernel, recurrent_kernel, bias, features)
     units = kernel.shape[1]
     h = np.zeros((n, units)) if h0 is None else _check_state(h0, "h0", n, units)
-    act, _ = ACTIVATIONS[check_choice(activation, "activation", tuple(ACTIVATIONS))]
+    act, _ = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
     # The input part of every step does not depend on h: compute it for all steps at once.
     x_part = x @ kernel + (0.0 if bias is None else bias)
     states = np.empty((n, steps, units), dtype=np.result_type(x, kernel, h))
@@ -197,7 +203,7 @@ def rnn_backward(
     else:
         direct = grad_states
     h0 = np.zeros((n, units)) if h0 is None else _check_state(h0, "h0", n, units)
-    _, derivative = ACTIVATIONS[check_choice(activation, "activation", tuple(ACTIVATIONS))]
+    _, derivative = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
 
     d_hidden = np.zeros_like(states)
     d_x = np.zeros_like(x, dtype=d_hidden.dtype)
