@@ -47,6 +47,12 @@ def test_hidden_state_explorer_follows_its_controls(model, inputs):
 def test_hidden_state_explorer_rejects_bad_arguments(model, inputs):
     with pytest.raises(ValueError, match="inputs: expected a non-empty dict"):
         HiddenStateExplorer(model, {})
+    uneven = {**inputs, "short": np.zeros((7, 1))}
+    with pytest.raises(
+        ValueError, match=r"inputs: expected examples of one shape, like 'sine' \(12, 1\)"
+    ) as error:
+        HiddenStateExplorer(model, uneven)
+    assert "'short' of shape (7, 1)" in str(error.value)
     with pytest.raises(ValueError, match=r"step_labels: expected 12 labels \(one per time step\)"):
         HiddenStateExplorer(model, inputs, step_labels=range(3))
     with pytest.raises(ValueError, match="layer: expected a recurrent layer"):
@@ -92,7 +98,8 @@ def test_gradient_flow_shows_errors_instead_of_raising():
 # ------------------------------------------------------------------ the plots they build on
 def test_plots_return_figures_with_the_expected_content():
     from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import FancyArrowPatch, Rectangle
 
     from dlhelpers.plots import (
         plot_clipping_losses,
@@ -117,6 +124,13 @@ def test_plots_return_figures_with_the_expected_content():
         texts = [t.get_text() for t in fig.axes[0].texts]
         assert f"$x_{{{steps}}}$" in texts and f"$h_{{{steps}}}$" in texts
         assert sum(t in {str(i) for i in range(1, 8)} for t in texts) == 7
+        # arrows into the Dense box: one per h_t with return_sequences, else only h_T's
+        to_dense = [
+            p
+            for p in fig.axes[0].patches
+            if isinstance(p, FancyArrowPatch) and p.get_edgecolor() == to_rgba("#e76f51")
+        ]
+        assert len(to_dense) == (steps if sequences else 1)
 
     states = np.tanh(np.random.default_rng(0).normal(size=(10, 6)))
     fig = plot_hidden_states(states, highlight=(2, 7), step_labels=range(1990, 2000))
@@ -126,6 +140,7 @@ def test_plots_return_figures_with_the_expected_content():
 
     fig = plot_step_gradients({"a": np.ones(5), "b": np.arange(1, 6.0)})
     assert len(fig.axes[0].lines) == 2 and fig.axes[0].get_yscale() == "log"
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), [1, 2, 3, 4, 5])  # h_1..h_T
     fig = plot_clipping_losses({"ok": [3.0, 2.0, 1.0], "diverged": [1.0, np.inf, np.nan]})
     assert len(fig.axes[0].lines) == 3  # two curves plus the markers of the diverged epochs
 

@@ -38,7 +38,16 @@ class HiddenStateExplorer(Explorer):
 
         if not isinstance(inputs, dict) or not inputs:
             fail("inputs", "a non-empty dict of name -> one example", inputs)
-        batch = np.stack([np.asarray(v) for v in inputs.values()])
+        examples = {name: np.asarray(v) for name, v in inputs.items()}
+        first_name, first = next(iter(examples.items()))
+        for name, example in examples.items():
+            if example.shape != first.shape:
+                fail(
+                    "inputs",
+                    f"examples of one shape, like {first_name!r} {first.shape}",
+                    f"{name!r} of shape {example.shape}",
+                )
+        batch = np.stack(list(examples.values()))
         states = hidden_states(model, batch, layer=layer)
         self.states = dict(zip(inputs, states, strict=True))
         steps, units = states.shape[1:]
@@ -148,10 +157,14 @@ class GradientFlowExplorer(Explorer):
     def draw(self, fig, result):
         ax = fig.add_subplot()
         norms = result["norms"]
-        ax.semilogy(norms, marker=".", label=r"measured $\|\partial L/\partial h_t\|$")
-        steps_back = np.arange(len(norms))[::-1]
+        t = np.arange(1, len(norms) + 1)  # h_1 .. h_T
+        ax.semilogy(t, norms, marker=".", label=r"measured $\|\partial L/\partial h_t\|$")
         ax.semilogy(
-            norms[-1] * result["radius"] ** steps_back, "--", color="0.5", label=r"radius$^{\,T-t}$"
+            t,
+            norms[-1] * result["radius"] ** (len(norms) - t),
+            "--",
+            color="0.5",
+            label=r"radius$^{\,T-t}$",
         )
         ax.set_xlabel("time step t (the loss reads the last step)")
         ax.set_title(

@@ -137,6 +137,19 @@ def plot_unrolled(
     else:
         ax.text(last + 1.5, 1.4, "last $h_T$:\n(N, units)", ha="center", fontsize=8)
     _arrow(ax, (last + 0.35, 2.1), (last + 1.02, 2.1), color="#e76f51")
+    if return_sequences:  # every h_t goes on to the next layer, not only the last
+        for t in range(1, steps):
+            ax.add_patch(
+                FancyArrowPatch(
+                    (t * 1.5, 2.42),
+                    (last + 1.5 - 0.2 * (steps - t) / steps, 2.47),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color="#e76f51",
+                    lw=1.0,
+                    connectionstyle=f"arc3,rad={-0.25 * (1.5 / (steps - t + 1)) ** 0.5:.3f}",
+                )
+            )
     ax.text(
         steps * 0.75 + 0.75,
         -0.65,
@@ -153,7 +166,7 @@ def plot_unrolled(
             4: (1.5 + 0.45, 2.45),
             5: (2.25, 1.15),
             6: (last - 0.75, 1.15) if steps >= 3 else (last + 0.6, 0.5),
-            7: (last + 1.5, 2.6),
+            7: (last + 2.05, 2.55),
         }
         for number, (x, y) in marks.items():
             ax.text(
@@ -166,8 +179,8 @@ def plot_unrolled(
                 color="white",
                 bbox={"boxstyle": "circle,pad=0.2", "fc": "#d62828", "ec": "none"},
             )
-    ax.set_xlim(-0.6, last + 2.2)
-    ax.set_ylim(-0.9, 2.8)
+    ax.set_xlim(-0.6, last + 2.3)
+    ax.set_ylim(-0.9, 3.3 if return_sequences else 2.8)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
@@ -249,7 +262,7 @@ def plot_step_gradients(
     curves = _curves(norms, labels, "norms")
     fig, ax = _figure_and_axes(ax, figsize)
     for label, curve in curves.items():
-        ax.plot(np.arange(len(curve)), curve, marker=".", label=label)
+        ax.plot(np.arange(1, len(curve) + 1), curve, marker=".", label=label)  # h_1 .. h_T
     if log:
         ax.set_yscale("log")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
