@@ -97,8 +97,8 @@ def test_gradient_flow_shows_errors_instead_of_raising():
 
 # ------------------------------------------------------------------ the plots they build on
 def test_plots_return_figures_with_the_expected_content():
-    from matplotlib.figure import Figure
     from matplotlib.colors import to_rgba
+    from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, Rectangle
 
     from dlhelpers.plots import (
