@@ -1,3 +1,316 @@
-"""SimpleRNN, LSTM and GRU steps in NumPy, matching Keras (Chapters 5-6)."""
+"""A SimpleRNN forward and backward pass in NumPy, matching Keras (Chapter 5).
 
-__all__: list[str] = []
+Weights use Keras' layout, so ``layer.get_weights()`` of a
+``keras.layers.SimpleRNN`` drops straight in:
+
+- ``kernel``: ``(features, units)``, input to hidden,
+- ``recurrent_kernel``: ``(units, units)``, hidden to hidden,
+- ``bias``: ``(units,)`` (or ``None`` for ``use_bias=False``).
+
+One step is ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
+Sequences are ``(N, T, features)``; hidden states come back as ``(N, T, units)``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from dlhelpers._validation import check_array, check_choice, check_number, fail
+
+__all__ = [
+    "RNNGradients",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "one_hot_characters",
+    "rnn_backward",
+    "rnn_forward",
+    "rnn_step",
+    "scale_spectral_radius",
+    "spectral_radius",
+]
+
+
+def _sigmoid(z):
+    """Logistic sigmoid that never overflows: exp is only taken of -|z|."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+# Each activation with its derivative written in terms of the activation's *output*
+# (what the forward pass keeps), as backpropagation through time needs it.
+_ACTIVATIONS = {
+    "tanh": (np.tanh, lambda h: 1.0 - h**2),
+    "sigmoid": (_sigmoid, lambda h: h * (1.0 - h)),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda h: (h > 0).astype(h.dtype)),
+    "linear": (lambda z: z, np.ones_like),
+}
+
+
+def _check_weights(kernel, recurrent_kernel, bias, features: int | None = None):
+    """Validate the three SimpleRNN weights against each other (and the input width)."""
+    kernel = check_array(kernel, "kernel", ndim=2)
+    units = kernel.shape[1]
+    if features is not None and kernel.shape[0] != features:
+        fail(
+            "kernel",
+            f"shape (features, units) = ({features}, units) to match the input's "
+            f"{features} features",
+            kernel,
+        )
+    recurrent_kernel = check_array(recurrent_kernel, "recurrent_kernel", ndim=2)
+    if recurrent_kernel.shape != (units, units):
+        fail(
+            "recurrent_kernel",
+            f"shape (units, units) = ({units}, {units}) since kernel has {units} units",
+            recurrent_kernel,
+        )
+    if bias is not None:
+        bias = check_array(bias, "bias", ndim=1)
+        if bias.shape != (units,):
+            fail("bias", f"shape (units,) = ({units},) since kernel has {units} units", bias)
+    return kernel, recurrent_kernel, bias
+
+
+def _check_state(h, name: str, n: int, units: int) -> np.ndarray:
+    h = check_array(h, name, ndim=2)
+    if h.shape != (n, units):
+        fail(name, f"shape (N, units) = ({n}, {units})", h)
+    return h
+
+
+def rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias, activation: str = "tanh"):
+    """One step of a SimpleRNN: mix the new input with the previous hidden state.
+
+    Args:
+        x_t: inputs at this time step, ``(N, features)``.
+        h_prev: hidden state from the previous step, ``(N, units)``.
+        kernel: ``(features, units)``; recurrent_kernel: ``(units, units)``;
+        bias: ``(units,)`` or ``None``.
+        activation: ``"tanh"`` (Keras' default), ``"sigmoid"``, ``"relu"`` or ``"linear"``.
+
+    Returns:
+        The new hidden state ``(N, units)``, which is also the step's output.
+
+    Raises:
+        ValueError: a wrong rank or a weight whose shape does not fit the others.
+
+    Example:
+        >>> h1 = rnn_step(np.ones((2, 3)), np.zeros((2, 4)), np.ones((3, 4)),
+        ...               np.eye(4), np.zeros(4))
+    """
+    x_t = check_array(x_t, "x_t", ndim=2)
+    kernel, recurrent_kernel, bias = _check_weights(kernel, recurrent_kernel, bias, x_t.shape[1])
+    h_prev = _check_state(h_prev, "h_prev", x_t.shape[0], kernel.shape[1])
+    act, _ = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
+    z = x_t @ kernel + h_prev @ recurrent_kernel
+    if bias is not None:
+        z = z + bias
+    return act(z)
+
+
+def rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, activation: str = "tanh"):
+    """Run a SimpleRNN over whole sequences and keep every hidden state.
+
+    Args:
+        x: sequences ``(N, T, features)``.
+        kernel, recurrent_kernel, bias: as in :func:`rnn_step` (Keras layout).
+        h0: initial hidden state ``(N, units)``; ``None`` means zeros, as in Keras.
+        activation: as in :func:`rnn_step`.
+
+    Returns:
+        Hidden states ``(N, T, units)``. ``[:, -1]`` is what ``SimpleRNN`` returns by
+        default; the whole array is what it returns with ``return_sequences=True``.
+
+    Raises:
+        ValueError: ``x`` is not 3-D, or a weight or ``h0`` has the wrong shape.
+    """
+    x = check_array(x, "x", ndim=3)
+    n, steps, features = x.shape
+    kernel, recurrent_kernel, bias = _check_weights(kernel, recurrent_kernel, bias, features)
+    units = kernel.shape[1]
+    h = np.zeros((n, units)) if h0 is None else _check_state(h0, "h0", n, units)
+    act, _ = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
+    # The input part of every step does not depend on h: compute it for all steps at once.
+    x_part = x @ kernel + (0.0 if bias is None else bias)
+    states = np.empty((n, steps, units), dtype=np.result_type(x, kernel, h))
+    for t in range(steps):
+        h = act(x_part[:, t] + h @ recurrent_kernel)
+        states[:, t] = h
+    return states
+
+
+class RNNGradients(NamedTuple):
+    """Gradients of a loss through a SimpleRNN, from :func:`rnn_backward`.
+
+    Attributes:
+        hidden: dL/dh_t for every step, ``(N, T, units)``: the total effect of each hidden
+            state on the loss, through every later step.
+        x: dL/dx_t, ``(N, T, features)``.
+        kernel, recurrent_kernel, bias: gradients of the weights (``bias`` is ``None``
+            when the forward pass had no bias).
+        h0: dL/dh0, ``(N, units)``.
+    """
+
+    hidden: np.ndarray
+    x: np.ndarray
+    kernel: np.ndarray
+    recurrent_kernel: np.ndarray
+    bias: np.ndarray | None
+    h0: np.ndarray
+
+
+def rnn_backward(
+    x, states, grad_states, kernel, recurrent_kernel, bias, h0=None, activation: str = "tanh"
+) -> RNNGradients:
+    """Backpropagation through time for :func:`rnn_forward`.
+
+    Walks the sequence from the last step to the first. At each step the gradient
+    arriving at ``h_t`` is its direct part (``grad_states[:, t]``) plus what flows back
+    from ``h_{t+1}``; it passes the activation's derivative and is multiplied by the
+    transposed recurrent kernel on its way to ``h_{t-1}``. That repeated product is why
+    gradients shrink or grow with the number of steps.
+
+    Args:
+        x: the sequences ``(N, T, features)`` of the forward pass.
+        states: the hidden states ``(N, T, units)`` that :func:`rnn_forward` returned.
+        grad_states: dL/dh_t from outside the RNN: ``(N, T, units)`` when the loss reads
+            every step (``return_sequences=True``), or ``(N, units)`` when it reads only
+            the last state.
+        kernel, recurrent_kernel, bias, h0, activation: as in :func:`rnn_forward`.
+
+    Returns:
+        An :class:`RNNGradients` named tuple.
+
+    Raises:
+        ValueError: wrong ranks or shapes.
+    """
+    x = check_array(x, "x", ndim=3)
+    n, steps, features = x.shape
+    kernel, recurrent_kernel, bias = _check_weights(kernel, recurrent_kernel, bias, features)
+    units = kernel.shape[1]
+    states = check_array(states, "states", ndim=3)
+    if states.shape != (n, steps, units):
+        fail("states", f"shape (N, T, units) = ({n}, {steps}, {units})", states)
+    grad_states = check_array(grad_states, "grad_states", ndim=(2, 3))
+    if grad_states.ndim == 2:
+        grad_states = _check_state(grad_states, "grad_states", n, units)
+        direct = np.zeros_like(states)
+        direct[:, -1] = grad_states
+    elif grad_states.shape != states.shape:
+        fail("grad_states", f"shape (N, T, units) = {states.shape} or (N, units)", grad_states)
+    else:
+        direct = grad_states
+    h0 = np.zeros((n, units)) if h0 is None else _check_state(h0, "h0", n, units)
+    _, derivative = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
+
+    d_hidden = np.zeros_like(states)
+    d_x = np.zeros_like(x, dtype=d_hidden.dtype)
+    d_kernel = np.zeros_like(kernel)
+    d_recurrent = np.zeros_like(recurrent_kernel)
+    d_bias = np.zeros(units)
+    carry = np.zeros((n, units))  # gradient flowing back from step t + 1
+    for t in reversed(range(steps)):
+        d_hidden[:, t] = direct[:, t] + carry
+        dz = d_hidden[:, t] * derivative(states[:, t])
+        h_prev = states[:, t - 1] if t > 0 else h0
+        d_kernel += x[:, t].T @ dz
+        d_recurrent += h_prev.T @ dz
+        d_bias += dz.sum(axis=0)
+        d_x[:, t] = dz @ kernel.T
+        carry = dz @ recurrent_kernel.T
+    return RNNGradients(
+        d_hidden, d_x, d_kernel, d_recurrent, None if bias is None else d_bias, carry
+    )
+
+
+def clip_by_norm(grad, clip_norm: float) -> np.ndarray:
+    """Rescale ``grad`` so its L2 norm is at most ``clip_norm`` (like ``tf.clip_by_norm``).
+
+    The direction is kept; only the length shrinks, and only when it is too long.
+    Keras' ``optimizer(clipnorm=...)`` applies this to each weight's gradient.
+
+    Args:
+        grad: an array of any shape.
+        clip_norm: the largest allowed norm, > 0.
+
+    Returns:
+        ``grad * clip_norm / max(norm(grad), clip_norm)``.
+    """
+    grad = check_array(grad, "grad", dtype=float)
+    clip_norm = check_number(clip_norm, "clip_norm", minimum=0, strict=True)
+    norm = float(np.sqrt(np.sum(grad**2)))
+    return grad * (clip_norm / max(norm, clip_norm))
+
+
+def clip_by_global_norm(grads, clip_norm: float) -> tuple[list[np.ndarray], float]:
+    """Rescale a list of gradients together so their joint norm is at most ``clip_norm``.
+
+    Like ``tf.clip_by_global_norm`` (Keras' ``global_clipnorm``): every array is scaled by
+    the same factor, so the update keeps its direction across all weights.
+
+    Returns:
+        ``(clipped, global_norm)``: the rescaled arrays and the norm before clipping.
+    """
+    if not isinstance(grads, (list, tuple)) or not grads:
+        fail("grads", "a non-empty list of arrays", grads)
+    arrays = [check_array(g, f"grads[{i}]") for i, g in enumerate(grads)]
+    clip_norm = check_number(clip_norm, "clip_norm", minimum=0, strict=True)
+    global_norm = float(np.sqrt(sum(np.sum(g**2) for g in arrays)))
+    scale = clip_norm / max(global_norm, clip_norm)
+    return [g * scale for g in arrays], global_norm
+
+
+def spectral_radius(matrix) -> float:
+    """The largest absolute eigenvalue of a square matrix.
+
+    For a recurrent kernel it says how much repeated multiplication stretches a vector
+    in the long run: below 1 the product fades, above 1 it can grow.
+    """
+    matrix = check_array(matrix, "matrix", ndim=2)
+    if matrix.shape[0] != matrix.shape[1]:
+        fail("matrix", "a square matrix", matrix)
+    return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+
+
+def scale_spectral_radius(matrix, radius: float) -> np.ndarray:
+    """Return ``matrix`` rescaled so that its spectral radius equals ``radius``."""
+    current = spectral_radius(matrix)
+    radius = check_number(radius, "radius", minimum=0)
+    if current == 0:
+        fail("matrix", "a matrix with a non-zero eigenvalue", matrix)
+    return np.asarray(matrix, dtype=float) * (radius / current)
+
+
+def one_hot_characters(text: str, alphabet: str | None = None) -> tuple[np.ndarray, str]:
+    """Encode a string as one vector per character (time step): ``(len(text), len(alphabet))``.
+
+    Args:
+        text: the sequence, one character per time step.
+        alphabet: the characters to encode, in column order; ``None`` uses the sorted set
+            of characters in ``text``.
+
+    Returns:
+        ``(one_hot, alphabet)``: a float array with a single 1 per row, and the alphabet.
+
+    Raises:
+        ValueError: ``text`` is empty or holds a character missing from ``alphabet``.
+    """
+    if not isinstance(text, str) or not text:
+        fail("text", "a non-empty string", text)
+    if alphabet is None:
+        alphabet = "".join(sorted(set(text)))
+    if not isinstance(alphabet, str) or len(set(alphabet)) != len(alphabet):
+        fail("alphabet", "a string of distinct characters", alphabet)
+    missing = sorted(set(text) - set(alphabet))
+    if missing:
+        fail(
+            "text",
+            f"only characters from alphabet {alphabet!r}",
+            f"{len(missing)} other(s): {''.join(missing)!r}",
+        )
+    index = {ch: i for i, ch in enumerate(alphabet)}
+    one_hot = np.zeros((len(text), len(alphabet)))
+    one_hot[np.arange(len(text)), [index[ch] for ch in text]] = 1.0
+    return one_hot, alphabet
