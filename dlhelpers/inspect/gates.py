@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_array, fail
-from dlhelpers.scratch.gated import ACTIVATIONS, gru_gates, lstm_gates
+from dlhelpers.scratch.gated import GATE_ACTIVATIONS, gru_gates, lstm_gates
 
 __all__ = ["gate_activations", "gated_layers"]
 
@@ -115,9 +115,9 @@ def _model_inputs(model):
 
 def _activation_name(fn, arg, layer_name):
     name = getattr(fn, "__name__", None)
-    if name not in ACTIVATIONS:
+    if name not in GATE_ACTIVATIONS:
         raise ValueError(
-            f"layer: expected {arg} one of {', '.join(ACTIVATIONS)}, received {name!r} "
+            f"layer: expected {arg} one of {', '.join(GATE_ACTIVATIONS)}, received {name!r} "
             f"in layer {layer_name!r}."
         )
     return name

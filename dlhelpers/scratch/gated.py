@@ -15,7 +15,7 @@ Weights use Keras' layouts, so ``layer.get_weights()`` drops straight in:
 
 ``bias=None`` means a layer built with ``use_bias=False``. Activations default to
 Keras' (``tanh`` for the candidate and the output, ``sigmoid`` for the gates); the
-other names in :data:`ACTIVATIONS` can be chosen the way Keras' ``activation`` and
+other names in :data:`GATE_ACTIVATIONS` can be chosen the way Keras' ``activation`` and
 ``recurrent_activation`` arguments can.
 """
 
@@ -28,7 +28,7 @@ import numpy as np
 from dlhelpers._validation import check_array, check_choice, check_int, fail
 
 __all__ = [
-    "ACTIVATIONS",
+    "GATE_ACTIVATIONS",
     "LSTM_GATES",
     "GRU_GATES",
     "lstm_step",
@@ -56,7 +56,7 @@ def _sigmoid(z):
     return out
 
 
-ACTIVATIONS = {
+GATE_ACTIVATIONS = {
     "tanh": np.tanh,
     "sigmoid": _sigmoid,
     "hard_sigmoid": lambda z: np.clip(z / 6.0 + 0.5, 0.0, 1.0),  # Keras 3: relu6(z + 3) / 6
@@ -66,8 +66,8 @@ ACTIVATIONS = {
 
 
 def _activation(name, arg):
-    check_choice(name, arg, tuple(ACTIVATIONS))
-    return ACTIVATIONS[name]
+    check_choice(name, arg, tuple(GATE_ACTIVATIONS))
+    return GATE_ACTIVATIONS[name]
 
 
 # --------------------------------------------------------------------------- validation
@@ -158,7 +158,7 @@ def lstm_step(
         h_prev, c_prev: ``(N, units)`` previous hidden and cell states.
         kernel: ``(features, 4*units)``; recurrent_kernel: ``(units, 4*units)``;
         bias: ``(4*units,)`` or ``None`` (no bias).
-        activation, recurrent_activation: names from :data:`ACTIVATIONS`.
+        activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
 
     Returns:
         ``LSTMState(h, c)``, each ``(N, units)``.
@@ -206,7 +206,7 @@ def lstm_gates(
         mask: optional ``(N, T)`` booleans; where False the step is skipped and
             both states are carried over unchanged (what Keras does with a mask).
             Gates at skipped steps are still computed and reported.
-        activation, recurrent_activation: names from :data:`ACTIVATIONS`.
+        activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
 
     Returns:
         dict with ``"input"``, ``"forget"``, ``"candidate"``, ``"output"`` (the
@@ -323,7 +323,7 @@ def gru_step(
         kernel: ``(features, 3*units)``; recurrent_kernel: ``(units, 3*units)``;
         bias: ``(2, 3*units)`` when ``reset_after`` else ``(3*units,)``, or ``None``.
         reset_after: Keras' GRU convention (see the module docstring).
-        activation, recurrent_activation: names from :data:`ACTIVATIONS`.
+        activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
 
     Returns:
         ``(N, units)`` new hidden state.
@@ -360,7 +360,7 @@ def gru_gates(
         kernel, recurrent_kernel, bias, reset_after: as :func:`gru_step`.
         h0: ``(N, units)`` initial state (zeros when ``None``).
         mask: optional ``(N, T)`` booleans; where False the state is carried over.
-        activation, recurrent_activation: names from :data:`ACTIVATIONS`.
+        activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
 
     Returns:
         dict with ``"update"``, ``"reset"``, ``"candidate"`` and ``"hidden"``,
