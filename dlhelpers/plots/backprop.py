@@ -1,10 +1,12 @@
 """Plots for the backpropagation chapter: graphs, activations, boundaries, curves, gradient norms.
 
 Each function returns the matplotlib ``Figure``; those that need one axes accept ``ax=``.
+New figures are made with ``pyplot`` so that ``fig = plot_x(...)`` shows once in a notebook.
 """
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -23,8 +25,8 @@ __all__ = [
 def _axes(ax, figsize):
     if ax is not None:
         return ax.figure, ax
-    fig = Figure(figsize=figsize, dpi=75, layout="constrained")
-    return fig, fig.add_subplot()
+    fig, ax = plt.subplots(figsize=figsize, dpi=75, layout="constrained")
+    return fig, ax
 
 
 def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = None) -> Figure:
@@ -79,8 +81,7 @@ def plot_activations(names=("relu", "sigmoid", "tanh"), *, x=None) -> Figure:
         if name not in ACTIVATIONS:
             fail("names", "activation names from " + ", ".join(ACTIVATIONS), name)
     x = np.linspace(-4, 4, 401) if x is None else check_array(x, "x", ndim=1)
-    fig = Figure(figsize=(8, 3), dpi=75, layout="constrained")
-    left, right = fig.subplots(1, 2)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
     for name in names:
         f, df = ACTIVATIONS[name]
         left.plot(x, f(x), label=name)
@@ -167,8 +168,10 @@ def plot_learning_snapshots(model, snapshots, x, y, *, columns: int = 4) -> Figu
     columns = check_int(columns, "columns", minimum=1)
     rows = int(np.ceil(len(snapshots) / columns))
     cols = min(columns, len(snapshots))
-    fig = Figure(figsize=(2.2 * cols, 2.1 * rows), dpi=75, layout="constrained")
-    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(2.2 * cols, 2.1 * rows), dpi=75, layout="constrained"
+    )
+    axes = np.atleast_1d(axes).ravel()
     saved = model.get_weights()
     try:
         for ax, (epoch, weights) in zip(axes, snapshots, strict=False):
