@@ -41,19 +41,13 @@ def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = N
         ValueError: an edge names a node that is not in ``nodes``.
     """
     fig, ax = _axes(ax, (8, 3))
+    edges = list(edges)
     for src, dst in edges:
         for end in (src, dst):
             if end not in nodes:
                 fail("edges", f"node names from {sorted(nodes)}", end)
-        (x0, y0, _), (x1, y1, _) = nodes[src], nodes[dst]
-        ax.annotate(
-            "",
-            xy=(x1, y1),
-            xytext=(x0, y0),
-            arrowprops={"arrowstyle": "-|>", "color": "0.4", "shrinkA": 22, "shrinkB": 22},
-        )
-    for x, y, text in nodes.values():
-        ax.text(
+    boxes = {
+        name: ax.text(
             x,
             y,
             text,
@@ -61,6 +55,23 @@ def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = N
             va="center",
             fontsize=8,
             bbox={"boxstyle": "round,pad=0.4", "fc": "#eef3fb", "ec": "#3b6bb5"},
+        )
+        for name, (x, y, text) in nodes.items()
+    }
+    for src, dst in edges:
+        (x0, y0, _), (x1, y1, _) = nodes[src], nodes[dst]
+        # leave from the side of the source box that faces the target, enter the opposite side
+        if abs(y1 - y0) > abs(x1 - x0):
+            out, into = ((0.5, 0), (0.5, 1)) if y1 < y0 else ((0.5, 1), (0.5, 0))
+        else:
+            out, into = ((1, 0.5), (0, 0.5)) if x1 > x0 else ((0, 0.5), (1, 0.5))
+        ax.annotate(
+            "",
+            xy=into,
+            xycoords=boxes[dst],
+            xytext=out,
+            textcoords=boxes[src],
+            arrowprops={"arrowstyle": "-|>", "color": "0.3", "shrinkA": 4, "shrinkB": 4},
         )
     xs = [v[0] for v in nodes.values()]
     ys = [v[1] for v in nodes.values()]
