@@ -6,7 +6,6 @@ New figures are made with ``pyplot`` so that ``fig = plot_x(...)`` shows once in
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -22,9 +21,16 @@ __all__ = [
 ]
 
 
+def _pyplot():
+    import matplotlib.pyplot as plt  # on first use: importing dlhelpers.plots stays light
+
+    return plt
+
+
 def _axes(ax, figsize):
     if ax is not None:
         return ax.figure, ax
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=figsize, dpi=75, layout="constrained")
     return fig, ax
 
@@ -92,7 +98,7 @@ def plot_activations(names=("relu", "sigmoid", "tanh"), *, x=None) -> Figure:
         if name not in ACTIVATIONS:
             fail("names", "activation names from " + ", ".join(ACTIVATIONS), name)
     x = np.linspace(-4, 4, 401) if x is None else check_array(x, "x", ndim=1)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
+    fig, (left, right) = _pyplot().subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
     for name in names:
         f, df = ACTIVATIONS[name]
         left.plot(x, f(x), label=name)
@@ -179,7 +185,7 @@ def plot_learning_snapshots(model, snapshots, x, y, *, columns: int = 4) -> Figu
     columns = check_int(columns, "columns", minimum=1)
     rows = int(np.ceil(len(snapshots) / columns))
     cols = min(columns, len(snapshots))
-    fig, axes = plt.subplots(
+    fig, axes = _pyplot().subplots(
         rows, cols, figsize=(2.2 * cols, 2.1 * rows), dpi=75, layout="constrained"
     )
     axes = np.atleast_1d(axes).ravel()
