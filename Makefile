@@ -22,14 +22,17 @@ lab: install
 	$(BIN)/jupyter lab notebooks/01_deep_learning_workflow.ipynb
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Measurements quoted in README.md and benchmarks/README.md (not tests: they never fail on time).
 bench: install
 	$(BIN)/python benchmarks/run_notebooks.py
+	$(BIN)/python benchmarks/conv_speed.py
+	test ! -f benchmarks/serve_load.py || $(BIN)/python benchmarks/serve_load.py
 
 # Maintainers: regenerate the lock from a fresh environment, then environment.yml.
 lock:

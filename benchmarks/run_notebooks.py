@@ -26,8 +26,18 @@ BUDGET_S, BUDGET_GB = 90, 3.0
 
 def run_one(notebook: Path, inplace: bool) -> dict:
     out_dir = tempfile.mkdtemp(prefix="dl-bench-")
-    cmd = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-           "--ExecutePreprocessor.timeout=900", "--log-level=ERROR", str(notebook)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.timeout=900",
+        "--log-level=ERROR",
+        str(notebook),
+    ]
     cmd += ["--inplace"] if inplace else ["--output-dir", out_dir]
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     start = time.perf_counter()
@@ -44,16 +54,22 @@ def run_one(notebook: Path, inplace: bool) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| notebook | wall (s) | CPU (s) | peak memory (GB) | within budget |",
-             "|---|---:|---:|---:|---|"]
+    lines = [
+        "| notebook | wall (s) | CPU (s) | peak memory (GB) | within budget |",
+        "|---|---:|---:|---:|---|",
+    ]
     for r in rows:
         within = r["ok"] and r["wall_s"] <= BUDGET_S and r["peak_gb"] <= BUDGET_GB
         status = "yes" if within else ("FAILED" if not r["ok"] else "NO")
-        lines.append(f"| {r['notebook']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
-                     f"{r['peak_gb']:.2f} | {status} |")
+        lines.append(
+            f"| {r['notebook']} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
+            f"{r['peak_gb']:.2f} | {status} |"
+        )
     total = sum(r["wall_s"] for r in rows)
-    lines.append(f"| **all, one after another** | {total:.1f} | "
-                 f"{sum(r['cpu_s'] for r in rows):.1f} | {max(r['peak_gb'] for r in rows):.2f} | |")
+    lines.append(
+        f"| **all, one after another** | {total:.1f} | "
+        f"{sum(r['cpu_s'] for r in rows):.1f} | {max(r['peak_gb'] for r in rows):.2f} | |"
+    )
     return "\n".join(lines)
 
 
@@ -67,7 +83,9 @@ def main() -> None:
     for nb in notebooks:
         rows.append(run_one(nb.resolve(), args.inplace))
         print(f"{rows[-1]['notebook']}: {rows[-1]['wall_s']:.1f} s", file=sys.stderr, flush=True)
-    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print(
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n"
+    )
     print(table(rows))
     if not all(r["ok"] for r in rows):
         sys.exit(1)

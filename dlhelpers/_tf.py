@@ -42,8 +42,8 @@ def import_tensorflow():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
     def _import():
-        import tensorflow as tf
         import keras  # noqa: F401  (Keras 3 registers its backend on import)
+        import tensorflow as tf
 
         return tf
 
@@ -76,7 +76,7 @@ def set_seed(seed: int = 0, *, deterministic: bool = True) -> None:
 
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002  (legacy global RNG that learners call)
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()

@@ -80,7 +80,9 @@ def check_same_length(**arrays) -> int:
     lengths = {k: len(v) for k, v in arrays.items()}
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{k} has {n}" for k, n in lengths.items())
-        raise ValueError(f"{', '.join(lengths)}: expected the same number of rows, received {listed}.")
+        raise ValueError(
+            f"{', '.join(lengths)}: expected the same number of rows, received {listed}."
+        )
     return next(iter(lengths.values()))
 
 
@@ -96,7 +98,11 @@ def check_int(value, name: str, *, minimum: int | None = None, maximum: int | No
 
 
 def check_number(
-    value, name: str, *, minimum: float | None = None, maximum: float | None = None,
+    value,
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
     strict: bool = False,
 ) -> float:
     """Check that ``value`` is a real number in range (``strict`` excludes the ends)."""

@@ -31,6 +31,8 @@ __all__ = [
     "split_indices",
     "train_val_test_split",
     "Split",
+    "make_preprocessor",
+    "transform_table",
 ]
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -84,8 +86,19 @@ def load_digits():
     return bunch.images.astype(np.float64), bunch.target.astype(np.int64)
 
 
-PHOTOS = ("camera", "astronaut", "coins", "coffee", "chelsea", "moon", "brick", "grass",
-          "rocket", "china", "flower")
+PHOTOS = (
+    "camera",
+    "astronaut",
+    "coins",
+    "coffee",
+    "chelsea",
+    "moon",
+    "brick",
+    "grass",
+    "rocket",
+    "china",
+    "flower",
+)
 
 
 def load_photo(name: str = "camera", *, gray: bool = False) -> np.ndarray:
@@ -136,8 +149,11 @@ def load_sunspots() -> pd.Series:
     import statsmodels.api as sm
 
     df = sm.datasets.sunspots.load_pandas().data
-    series = pd.Series(df["SUNACTIVITY"].to_numpy(np.float64),
-                       index=df["YEAR"].astype(int).to_numpy(), name="sunspots")
+    series = pd.Series(
+        df["SUNACTIVITY"].to_numpy(np.float64),
+        index=df["YEAR"].astype(int).to_numpy(),
+        name="sunspots",
+    )
     series.index.name = "year"
     return series
 
@@ -180,9 +196,13 @@ def cleaning_report(df: pd.DataFrame, valid_ranges: dict | None = None) -> pd.Da
     if unknown:
         fail("valid_ranges", f"columns of df ({', '.join(map(str, df.columns))})", unknown)
     impossible = {}
-    for col, (low, high) in valid_ranges.items():
-        values = df[col]
-        impossible[col] = int(((values < low) | (values > high)).sum())
+    for col, bounds in valid_ranges.items():
+        if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2):
+            fail(f"valid_ranges[{col!r}]", "a pair (low, high)", bounds)
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            fail(f"valid_ranges[{col!r}]", "a numeric column", f"column of dtype {df[col].dtype}")
+        low, high = bounds
+        impossible[col] = int(((df[col] < low) | (df[col] > high)).sum())
     report = pd.DataFrame(
         {
             "missing": df.isna().sum().astype(int),
@@ -223,13 +243,22 @@ def split_indices(
     if stratify is not None:
         stratify = np.asarray(stratify)
         check_same_length(n_samples=np.empty(n_samples), stratify=stratify)
+        counts = pd.Series(stratify).value_counts()
+        if counts.min() < 3:
+            fail(
+                "stratify",
+                "at least 3 rows of every class (one per split)",
+                f"class {counts.idxmin()!r} with {counts.min()} row(s)",
+            )
     idx = np.arange(n_samples)
     rest_fraction = fractions[1] + fractions[2]
-    train, rest = train_test_split(idx, test_size=rest_fraction, stratify=stratify,
-                                   random_state=seed)
+    train, rest = train_test_split(
+        idx, test_size=rest_fraction, stratify=stratify, random_state=seed
+    )
     rest_labels = None if stratify is None else stratify[rest]
-    val, test = train_test_split(rest, test_size=fractions[2] / rest_fraction,
-                                 stratify=rest_labels, random_state=seed)
+    val, test = train_test_split(
+        rest, test_size=fractions[2] / rest_fraction, stratify=rest_labels, random_state=seed
+    )
     return Split(np.sort(train), np.sort(val), np.sort(test))
 
 
@@ -255,7 +284,9 @@ def train_val_test_split(*arrays, fractions=(0.7, 0.15, 0.15), stratify=None, se
     out = []
     for a in arrays:
         for idx in split:
-            out.append(a.iloc[idx] if isinstance(a, (pd.DataFrame, pd.Series)) else np.asarray(a)[idx])
+            out.append(
+                a.iloc[idx] if isinstance(a, (pd.DataFrame, pd.Series)) else np.asarray(a)[idx]
+            )
     return out
 
 
@@ -266,3 +297,83 @@ def _check_fractions(fractions) -> tuple[float, float, float]:
     if not np.isclose(arr.sum(), 1.0):
         fail("fractions", f"fractions that sum to 1 (they sum to {arr.sum():.3g})", fractions)
     return tuple(float(f) for f in arr)
+
+
+# --------------------------------------------------------------------------- encoding, scaling
+def make_preprocessor(numeric, categorical=(), *, scaling: str = "standard"):
+    """A scikit-learn ``ColumnTransformer`` for a table: impute and scale numbers, one-hot text.
+
+    Fit it on the training split only (``pre.fit(train_df)``), then transform
+    every split with :func:`transform_table`: statistics of the validation and
+    test rows must never leak into the preprocessing.
+
+    Args:
+        numeric: names of numeric columns (median-imputed, then scaled).
+        categorical: names of categorical columns (most-frequent-imputed, then one-hot).
+        scaling: ``"standard"`` (zero mean, unit variance), ``"minmax"``
+            (to [0, 1], often called normalisation) or ``None``.
+
+    Returns:
+        An unfitted ``ColumnTransformer``; its output columns are the numeric
+        columns in order, then one column per category.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
+
+    check_choice(scaling, "scaling", ("standard", "minmax", None))
+    numeric, categorical = list(numeric), list(categorical)
+    if not numeric and not categorical:
+        fail("numeric", "at least one column name", numeric)
+    scaler = {"standard": StandardScaler(), "minmax": MinMaxScaler(), None: "passthrough"}[scaling]
+    steps = []
+    if numeric:
+        steps.append(("numeric", make_pipeline(SimpleImputer(strategy="median"), scaler), numeric))
+    if categorical:
+        encoder = OneHotEncoder(handle_unknown="error", sparse_output=False, dtype=np.float32)
+        steps.append(
+            (
+                "categorical",
+                make_pipeline(SimpleImputer(strategy="most_frequent"), encoder),
+                categorical,
+            )
+        )
+    return ColumnTransformer(steps, verbose_feature_names_out=False)
+
+
+def transform_table(preprocessor, df: pd.DataFrame, name: str = "df") -> np.ndarray:
+    """Transform ``df`` with a fitted preprocessor, with clear errors for what it cannot handle.
+
+    Returns:
+        ``(n_rows, n_features)`` float32 array.
+
+    Raises:
+        ValueError: a column is missing, or a categorical column holds a
+            category the preprocessor never saw in training.
+    """
+    if not isinstance(df, pd.DataFrame):
+        fail(name, "a pandas DataFrame", df)
+    if not hasattr(preprocessor, "transformers_"):
+        fail(
+            "preprocessor",
+            "a fitted preprocessor (call preprocessor.fit(train_df) first)",
+            type(preprocessor).__name__,
+        )
+    for kind, pipeline, columns in preprocessor.transformers_:
+        if kind == "remainder":  # columns the preprocessor drops: they need not be present
+            continue
+        missing = [c for c in columns if c not in df.columns]
+        if missing:
+            fail(name, f"the columns {columns}", f"a table without {missing}")
+        if kind == "categorical":
+            encoder = pipeline[-1]
+            for col, known in zip(columns, encoder.categories_, strict=True):
+                unknown = sorted(set(df[col].dropna()) - set(known))
+                if unknown:
+                    fail(
+                        f"{name}[{col!r}]",
+                        f"one of the categories seen in training ({', '.join(map(repr, known))})",
+                        unknown,
+                    )
+    return np.asarray(preprocessor.transform(df), dtype=np.float32)

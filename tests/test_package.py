@@ -9,8 +9,16 @@ import pytest
 import dlhelpers
 from dlhelpers import _validation as v
 
-SUBMODULES = ["data", "scratch", "plots", "explorers", "exercises", "inspect", "training",
-              "evaluation"]
+SUBMODULES = [
+    "data",
+    "scratch",
+    "plots",
+    "explorers",
+    "exercises",
+    "inspect",
+    "training",
+    "evaluation",
+]
 
 
 def test_import_does_not_load_tensorflow():
@@ -36,7 +44,9 @@ def test_set_seed_makes_numpy_and_keras_repeatable(tf):
     draws = []
     for _ in range(2):
         dlhelpers.set_seed(123)
-        draws.append((np.random.rand(3), keras.random.normal((3,)).numpy(), tf.random.uniform((2,)).numpy()))
+        draws.append(
+            (np.random.rand(3), keras.random.normal((3,)).numpy(), tf.random.uniform((2,)).numpy())
+        )
     for a, b in zip(draws[0], draws[1], strict=True):
         np.testing.assert_array_equal(a, b)
     dlhelpers.set_seed(124)
@@ -50,7 +60,9 @@ def test_set_seed_rejects_bad_seeds(bad):
 
 
 def test_check_array_names_argument_and_rank():
-    with pytest.raises(ValueError, match=r"x: expected a 2-D array, received array of shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"x: expected a 2-D array, received array of shape \(3,\)"
+    ):
         v.check_array([1, 2, 3], "x", ndim=2)
     with pytest.raises(ValueError, match="x: expected finite values, received 1 NaN"):
         v.check_array([[1.0, np.nan]], "x", ndim=2)
@@ -68,5 +80,25 @@ def test_check_pair_and_choice():
     assert v.check_pair((1, 3), "strides") == (1, 3)
     with pytest.raises(ValueError, match="strides: expected an integer >= 1, received 0"):
         v.check_pair(0, "strides")
-    with pytest.raises(ValueError, match="padding: expected one of 'valid', 'same', received 'full'"):
+    with pytest.raises(
+        ValueError, match="padding: expected one of 'valid', 'same', received 'full'"
+    ):
         v.check_choice("full", "padding", ("valid", "same"))
+
+
+def test_no_two_modules_of_a_subpackage_export_the_same_name():
+    """Subpackages re-export their modules with `import *`: a shared name would silently shadow."""
+    import importlib
+    import pkgutil
+
+    for package in ("scratch", "plots", "explorers", "inspect"):
+        pkg = importlib.import_module(f"dlhelpers.{package}")
+        owner = {}
+        for info in pkgutil.iter_modules(pkg.__path__):
+            module = importlib.import_module(f"dlhelpers.{package}.{info.name}")
+            for name in getattr(module, "__all__", []):
+                assert name not in owner, (
+                    f"dlhelpers.{package}: {name!r} is exported by both {owner.get(name)} "
+                    f"and {info.name}"
+                )
+                owner[name] = info.name

@@ -32,8 +32,10 @@ def render(requirements: list[str]) -> str:
 
 
 def _quote(req: str) -> str:
-    return f"'{req}'" if any(c in req for c in ";:#\"") else req
+    return f"'{req}'" if any(c in req for c in ';:#"') else req
 
 
 if __name__ == "__main__":
-    sys.stdout.write(render(lock_requirements(sys.argv[1] if len(sys.argv) > 1 else "requirements.lock")))
+    sys.stdout.write(
+        render(lock_requirements(sys.argv[1] if len(sys.argv) > 1 else "requirements.lock"))
+    )

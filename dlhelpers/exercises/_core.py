@@ -87,6 +87,16 @@ def compare(expected, received, *, rtol: float = 1e-6, atol: float = 1e-8) -> st
     return None if received == expected else "wrong value"
 
 
+def _safe_hint(hints, case, received) -> str | None:
+    """A hint for a wrong answer; a hint function that trips over odd answers gives none."""
+    if hints is None:
+        return None
+    try:
+        return hints(case, received)
+    except Exception:  # the learner's answer can be any object at all
+        return None
+
+
 def check_cases(
     func: Callable,
     cases: Sequence[Case],
@@ -119,9 +129,13 @@ def check_cases(
             )
         problem = compare(case.expected, received, rtol=rtol, atol=atol)
         if problem is not None:
-            hint = hints(case, received) if hints else None
+            hint = _safe_hint(hints, case, received)
             return Feedback(
-                False, f"{what} gave a wrong answer ({problem}).", case.name, case.expected,
-                received, hint,
+                False,
+                f"{what} gave a wrong answer ({problem}).",
+                case.name,
+                case.expected,
+                received,
+                hint,
             )
     return Feedback(True, f"{what} passed all {len(cases)} hidden cases.")

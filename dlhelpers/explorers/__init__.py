@@ -3,12 +3,12 @@ widgets), its ``output`` area and its last ``result`` and ``fig``; tests drive i
 by setting ``explorer.controls[name].value`` and checking what changed.
 """
 
-from dlhelpers.explorers._base import Explorer
-from dlhelpers.explorers.workflow import *  # noqa: F403  (Chapter 1)
+from dlhelpers.explorers._base import Explorer as Explorer
+from dlhelpers.explorers.attention import *  # noqa: F403  (Chapter 7)
 from dlhelpers.explorers.backprop import *  # noqa: F403  (Chapter 2)
 from dlhelpers.explorers.cnn import *  # noqa: F403  (Chapter 3)
 from dlhelpers.explorers.feature_maps import *  # noqa: F403  (Chapter 4)
-from dlhelpers.explorers.rnn import *  # noqa: F403  (Chapter 5)
 from dlhelpers.explorers.gates import *  # noqa: F403  (Chapter 6)
-from dlhelpers.explorers.attention import *  # noqa: F403  (Chapter 7)
+from dlhelpers.explorers.rnn import *  # noqa: F403  (Chapter 5)
 from dlhelpers.explorers.tuning import *  # noqa: F403  (Chapter 8)
+from dlhelpers.explorers.workflow import *  # noqa: F403  (Chapter 1)

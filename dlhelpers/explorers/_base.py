@@ -17,7 +17,8 @@ class Explorer:
         output: the ``ipywidgets.Output`` the figure is shown in.
         result: what :meth:`compute` returned for the current values.
         fig: the matplotlib Figure drawn for ``result``.
-        error: the message of the last rejected combination of values, or ``None``.
+        error: the message of the last rejected combination of values, or ``None``;
+            while it is set, ``fig`` is ``None`` and the output area is empty.
         updates: how many times the explorer recomputed (tests use it).
         widget: the whole explorer as one ipywidgets box (what is displayed).
     """
@@ -39,8 +40,12 @@ class Explorer:
             control.observe(self._on_change, names="value")
         header = [widgets.HTML(f"<b>{title}</b>")] if title else []
         self.widget = widgets.VBox(
-            [*header, widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}),
-             self.message, self.output]
+            [
+                *header,
+                widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}),
+                self.message,
+                self.output,
+            ]
         )
         self.update()
 
@@ -64,8 +69,12 @@ class Explorer:
         try:
             result = self.compute(**self.values)
         except ValueError as err:
+            # Show why, and take the figure of the previous settings off the screen.
             self.error = str(err)
             self.message.value = f"<span style='color:#b00'>&#9888; {self.error}</span>"
+            self.fig = None
+            with self.output:
+                clear_output()
             return
         self.error = None
         self.message.value = ""

@@ -6,9 +6,9 @@ Layouts follow Keras so Keras weights drop straight in: images channels-last
 with Keras' gate order. NumPy only: importing this never imports TensorFlow.
 """
 
-from dlhelpers.scratch.backprop import *  # noqa: F403  (Chapter 2)
-from dlhelpers.scratch.optimizers import *  # noqa: F403  (Chapter 2)
-from dlhelpers.scratch.conv import *  # noqa: F403  (Chapter 3)
-from dlhelpers.scratch.recurrent import *  # noqa: F403  (Chapter 5)
-from dlhelpers.scratch.gated import *  # noqa: F403  (Chapter 6)
 from dlhelpers.scratch.attention import *  # noqa: F403  (Chapter 7)
+from dlhelpers.scratch.backprop import *  # noqa: F403  (Chapter 2)
+from dlhelpers.scratch.conv import *  # noqa: F403  (Chapter 3)
+from dlhelpers.scratch.gated import *  # noqa: F403  (Chapter 6)
+from dlhelpers.scratch.optimizers import *  # noqa: F403  (Chapter 2)
+from dlhelpers.scratch.recurrent import *  # noqa: F403  (Chapter 5)

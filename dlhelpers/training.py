@@ -1,0 +1,186 @@
+"""Building and training Keras models the way Chapter 1 teaches it.
+
+TensorFlow is imported inside the functions, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from dlhelpers._tf import import_tensorflow
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_int,
+    check_number,
+    check_same_length,
+    fail,
+)
+
+__all__ = ["build_mlp", "standard_callbacks", "fit_model", "check_features"]
+
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "gelu", "linear")
+OUTPUTS = ("softmax", "sigmoid", "linear")
+
+
+def build_mlp(
+    n_features: int,
+    n_outputs: int,
+    hidden: Sequence[int] = (32,),
+    *,
+    activation: str = "relu",
+    output_activation: str = "softmax",
+    dropout: float = 0.0,
+    name: str = "mlp",
+):
+    """A feed-forward network: ``Input -> [Dense(h, activation) -> Dropout]* -> Dense(n_outputs)``.
+
+    Args:
+        n_features: number of input columns.
+        n_outputs: units of the output layer (classes for softmax, 1 for regression).
+        hidden: units of each hidden layer, e.g. ``(32, 16)`` (an int means one layer);
+            ``()`` gives a linear model.
+        activation: activation of the hidden layers.
+        output_activation: ``"softmax"`` (classes), ``"sigmoid"`` (independent
+            probabilities) or ``"linear"`` (regression).
+        dropout: dropout rate after each hidden layer, in ``[0, 1)``.
+        name: model name.
+
+    Returns:
+        An uncompiled ``keras.Model`` taking ``(batch, n_features)``.
+    """
+    n_features = check_int(n_features, "n_features", minimum=1)
+    n_outputs = check_int(n_outputs, "n_outputs", minimum=1)
+    if isinstance(hidden, int):  # Dense(16)-style shorthand for one hidden layer
+        hidden = (hidden,)
+    if not isinstance(hidden, (tuple, list)):
+        fail("hidden", "a sequence of layer sizes such as (32, 16)", hidden)
+    hidden = [check_int(h, "hidden", minimum=1) for h in hidden]
+    check_choice(activation, "activation", ACTIVATIONS)
+    check_choice(output_activation, "output_activation", OUTPUTS)
+    dropout = check_number(dropout, "dropout", minimum=0.0, maximum=1.0)
+    if dropout >= 1.0:
+        fail("dropout", "a rate in [0, 1)", dropout)
+    import_tensorflow()
+    import keras
+
+    layers = [keras.Input((n_features,), name="features")]
+    for i, units in enumerate(hidden, start=1):
+        layers.append(keras.layers.Dense(units, activation=activation, name=f"hidden_{i}"))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
+    layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
+    return keras.Sequential(layers, name=name)
+
+
+def standard_callbacks(
+    *,
+    patience: int | None = 10,
+    checkpoint_dir: str | Path | None = None,
+    lr_schedule: str | None = "plateau",
+    monitor: str = "val_loss",
+):
+    """The three callbacks the course uses, configured sensibly.
+
+    Args:
+        patience: epochs without improvement before EarlyStopping stops
+            (restoring the best weights); ``None`` turns early stopping off.
+        checkpoint_dir: folder for ModelCheckpoint's ``best.keras``; ``None``
+            makes a fresh temporary folder (never inside the repository).
+        lr_schedule: ``"plateau"`` (ReduceLROnPlateau: halve after
+            ``patience // 2`` flat epochs), ``"exponential"`` (x0.95 per epoch) or ``None``.
+        monitor: the logged quantity the callbacks watch.
+
+    Returns:
+        ``(callbacks, checkpoint_path)``: a list of Keras callbacks and the
+        path the best model is written to.
+    """
+    check_choice(lr_schedule, "lr_schedule", ("plateau", "exponential", None))
+    import_tensorflow()
+    import keras
+
+    folder = Path(checkpoint_dir or tempfile.mkdtemp(prefix="dlhelpers-ckpt-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "best.keras"
+    callbacks = [keras.callbacks.ModelCheckpoint(path, monitor=monitor, save_best_only=True)]
+    if patience is not None:
+        patience = check_int(patience, "patience", minimum=1)
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor=monitor, patience=patience, restore_best_weights=True
+            )
+        )
+    if lr_schedule == "plateau":
+        callbacks.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor=monitor, factor=0.5, patience=max(1, (patience or 10) // 2)
+            )
+        )
+    elif lr_schedule == "exponential":
+        callbacks.append(keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.95))
+    return callbacks, path
+
+
+def check_features(X, name: str = "X") -> np.ndarray:
+    """Check a feature matrix before it reaches a model: 2-D, numeric, no NaN/inf.
+
+    Returns:
+        ``X`` as a float32 array of shape ``(n_samples, n_features)``.
+    """
+    return check_array(X, name, ndim=2, dtype=np.float32)
+
+
+def fit_model(
+    model,
+    X_train,
+    y_train,
+    *,
+    validation_data: tuple,
+    epochs: int = 100,
+    batch_size: int = 32,
+    callbacks: list | None = None,
+    verbose: int = 0,
+):
+    """``model.fit`` with the inputs checked first.
+
+    Args:
+        model: a compiled Keras model.
+        X_train: ``(n_samples, n_features)`` finite features.
+        y_train: ``(n_samples,)`` or ``(n_samples, n_outputs)`` targets.
+        validation_data: ``(X_val, y_val)``.
+        epochs, batch_size: training hyperparameters.
+        callbacks: Keras callbacks, e.g. from :func:`standard_callbacks`.
+        verbose: Keras verbosity (0 keeps notebooks quiet).
+
+    Returns:
+        The Keras ``History``; ``history.history`` maps metric names to per-epoch lists.
+    """
+    X_train = check_features(X_train, "X_train")
+    y_train = check_array(y_train, "y_train", ndim=(1, 2), dtype=np.float32)
+    check_same_length(X_train=X_train, y_train=y_train)
+    if not (isinstance(validation_data, tuple) and len(validation_data) == 2):
+        fail("validation_data", "a pair (X_val, y_val)", validation_data)
+    X_val = check_features(validation_data[0], "validation_data[0] (X_val)")
+    y_val = check_array(
+        validation_data[1], "validation_data[1] (y_val)", ndim=(1, 2), dtype=np.float32
+    )
+    check_same_length(X_val=X_val, y_val=y_val)
+    if X_val.shape[1] != X_train.shape[1]:
+        fail("validation_data[0] (X_val)", f"{X_train.shape[1]} columns like X_train", X_val)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    if not getattr(model, "compiled", False) and getattr(model, "optimizer", None) is None:
+        fail("model", "a compiled Keras model (call model.compile first)", model)
+    return model.fit(
+        X_train,
+        y_train,
+        validation_data=(X_val, y_val),
+        epochs=epochs,
+        batch_size=batch_size,
+        callbacks=callbacks or [],
+        verbose=verbose,
+    )
