@@ -159,3 +159,11 @@ def test_feedback_text_is_deterministic():
     texts = {str(check_sigmoid_derivative(lambda z: z * (1 - z))) for _ in range(3)}
     assert len(texts) == 1
     assert str(check_sigmoid_derivative(stub)).startswith("Not yet: sigmoid_derivative is not")
+
+
+def test_odd_answers_get_feedback_not_a_crash():
+    ragged = check_dense_backward(lambda *a: ([[1.0], [1.0, 2.0]], "kernel", {"b": 1}))
+    assert not ragged and ragged.message.startswith("grad_x is wrong")
+    words = check_momentum_step(lambda *a: ("param", "velocity"))
+    assert not words and words.message.startswith("new_param is wrong")
+    assert not check_sigmoid_derivative(lambda z: "0.25")
