@@ -12,7 +12,7 @@ from dlhelpers.plots import (
     plot_decision_boundary,
     plot_gradient_norms,
     plot_learning_snapshots,
-    plot_loss_curves,
+    plot_training_losses,
 )
 from dlhelpers.scratch import MLP, SGD
 
@@ -89,7 +89,7 @@ def test_plots_return_figures(moons):
         plot_decision_boundary(model, x, y),
         plot_decision_boundary(lambda v: np.full((len(v), 3), 1 / 3), x, y),
         plot_learning_snapshots(model, history.snapshots, x, y, columns=1),
-        plot_loss_curves({"a": history.loss, "b": np.array(history.loss) / 2}),
+        plot_training_losses({"a": history.loss, "b": np.array(history.loss) / 2}),
         plot_gradient_norms({"sigmoid": [1e-3, 1e-2, 1e-1]}),
         plot_computation_graph({"x": (0, 0, "x = 2"), "y": (1, 0, "y = x**2")}, [("x", "y")]),
     ]
@@ -118,7 +118,7 @@ def test_learning_snapshots_restore_the_weights(moons):
         (lambda x, y: plot_decision_boundary(lambda v: v, x, y[:3]), "y: expected 150 labels"),
         (lambda x, y: plot_decision_boundary(3, x, y), "predict_proba: expected a function"),
         (lambda x, y: plot_activations(["gelu"]), "names: expected activation names"),
-        (lambda x, y: plot_loss_curves({}), "curves: expected a non-empty dict"),
+        (lambda x, y: plot_training_losses({}), "curves: expected a non-empty dict"),
         (lambda x, y: plot_gradient_norms([1, 2]), "norms: expected a non-empty dict"),
         (
             lambda x, y: plot_learning_snapshots(MLP([2, 2]), [], x, y),

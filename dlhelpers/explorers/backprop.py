@@ -91,10 +91,10 @@ class BackpropExplorer(Explorer):
         return BackpropResult(model, history, history.accuracy[-1])
 
     def draw(self, fig, result) -> None:
-        from dlhelpers.plots.backprop import plot_decision_boundary, plot_loss_curves
+        from dlhelpers.plots.backprop import plot_decision_boundary, plot_training_losses
 
         left, right = fig.subplots(1, 2)
-        plot_loss_curves({"NumPy MLP": result.history.loss}, ax=left)
+        plot_training_losses({"NumPy MLP": result.history.loss}, ax=left)
         left.set_title(f"final loss {result.history.loss[-1]:.3f}", fontsize=9)
         plot_decision_boundary(
             result.model,

@@ -16,7 +16,7 @@ __all__ = [
     "plot_activations",
     "plot_decision_boundary",
     "plot_learning_snapshots",
-    "plot_loss_curves",
+    "plot_training_losses",
     "plot_gradient_norms",
 ]
 
@@ -91,16 +91,16 @@ def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = N
 
 def plot_activations(names=("relu", "sigmoid", "tanh"), *, x=None) -> Figure:
     """Each activation (left) and its derivative (right) on ``x`` (default -4..4)."""
-    from dlhelpers.scratch.backprop import ACTIVATIONS
+    from dlhelpers.scratch.backprop import _ACTIVATIONS
 
     names = list(names)
     for name in names:
-        if name not in ACTIVATIONS:
-            fail("names", "activation names from " + ", ".join(ACTIVATIONS), name)
+        if name not in _ACTIVATIONS:
+            fail("names", "activation names from " + ", ".join(_ACTIVATIONS), name)
     x = np.linspace(-4, 4, 401) if x is None else check_array(x, "x", ndim=1)
     fig, (left, right) = _pyplot().subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
     for name in names:
-        f, df = ACTIVATIONS[name]
+        f, df = _ACTIVATIONS[name]
         left.plot(x, f(x), label=name)
         right.plot(x, df(x), label=f"{name}'")
     left.set_title("activation f(x)")
@@ -201,7 +201,7 @@ def plot_learning_snapshots(model, snapshots, x, y, *, columns: int = 4) -> Figu
     return fig
 
 
-def plot_loss_curves(
+def plot_training_losses(
     curves: dict, *, ax=None, log: bool = True, xlabel: str = "epoch", ylabel: str = "training loss"
 ) -> Figure:
     """One line per ``{label: values}`` entry, on a log scale by default."""

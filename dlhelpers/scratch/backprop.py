@@ -35,7 +35,6 @@ __all__ = [
     "linear_derivative",
     "softmax",
     "softmax_backward",
-    "ACTIVATIONS",
     "one_hot",
     "check_labels",
     "mean_squared_error",
@@ -126,7 +125,7 @@ def softmax_backward(probs, grad, axis: int = -1):
 
 
 #: name -> (function, derivative with respect to the function's *input*).
-ACTIVATIONS = {
+_ACTIVATIONS = {
     "relu": (relu, relu_derivative),
     "sigmoid": (sigmoid, sigmoid_derivative),
     "tanh": (tanh, tanh_derivative),
@@ -401,7 +400,7 @@ class Activation(Layer):
     kind = "activation"
 
     def __init__(self, activation: str = "relu", *, name: str | None = None):
-        check_choice(activation, "activation", (*ACTIVATIONS, "softmax"))
+        check_choice(activation, "activation", (*_ACTIVATIONS, "softmax"))
         super().__init__(name)
         self.activation = activation
 
@@ -414,7 +413,7 @@ class Activation(Layer):
             return out
         if cache:
             self._cache.append(x)
-        return ACTIVATIONS[self.activation][0](x)
+        return _ACTIVATIONS[self.activation][0](x)
 
     def backward(self, grad):
         """dL/dx = dL/dy times the activation's derivative at the cached input."""
@@ -422,7 +421,7 @@ class Activation(Layer):
         grad = self._check_grad(grad, saved.shape)
         if self.activation == "softmax":
             return softmax_backward(saved, grad)
-        return grad * ACTIVATIONS[self.activation][1](saved)
+        return grad * _ACTIVATIONS[self.activation][1](saved)
 
 
 # --------------------------------------------------------------------------- models
@@ -661,7 +660,7 @@ class MLP(Sequential):
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
             fail("sizes", "a list of at least 2 layer sizes, e.g. [2, 16, 2]", sizes)
         sizes = [check_int(s, "sizes", minimum=1) for s in sizes]
-        check_choice(activation, "activation", tuple(ACTIVATIONS))
+        check_choice(activation, "activation", tuple(_ACTIVATIONS))
         if init is None:
             init = "he_normal" if activation == "relu" else "glorot_uniform"
         rng = np.random.default_rng(seed)
