@@ -167,3 +167,20 @@ def test_odd_answers_get_feedback_not_a_crash():
     words = check_momentum_step(lambda *a: ("param", "velocity"))
     assert not words and words.message.startswith("new_param is wrong")
     assert not check_sigmoid_derivative(lambda z: "0.25")
+
+
+def test_checkers_do_not_take_their_answers_from_the_solutions(monkeypatch):
+    """A broken reference must fail its checker: expected values are computed independently."""
+
+    def wrong_dense(x, kernel, bias, grad_out):
+        return grad_out @ kernel.T, x.T @ grad_out, np.zeros_like(bias)  # no bias gradient
+
+    def wrong_momentum(param, grad, velocity, learning_rate, momentum):
+        return param - learning_rate * grad, velocity  # plain SGD
+
+    monkeypatch.setattr(sol, "dense_backward", wrong_dense)
+    monkeypatch.setattr(sol, "sigmoid_derivative", sigmoid)
+    monkeypatch.setattr(sol, "momentum_step", wrong_momentum)
+    assert not check_dense_backward(sol.dense_backward)
+    assert not check_sigmoid_derivative(sol.sigmoid_derivative)
+    assert not check_momentum_step(sol.momentum_step)

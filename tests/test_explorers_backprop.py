@@ -78,6 +78,51 @@ def test_explorer_rejects_bad_data(moons):
         BackpropExplorer(np.hstack([x, x]), y)
     with pytest.raises(ValueError, match="y: expected 150 labels"):
         BackpropExplorer(x, y[:-1])
+    with pytest.raises(ValueError, match="y: expected a 1-D array"):
+        BackpropExplorer(x, 1)
+    with pytest.raises(ValueError, match="y: expected integer class labels"):
+        BackpropExplorer(x, np.array(["a", "b", "c"] * 50))
+    with pytest.raises(ValueError, match="y: expected class labels in 0..1"):
+        BackpropExplorer(x, -y)
+    with pytest.raises(ValueError, match="y: expected integer class labels"):
+        BackpropExplorer(x, y + 0.5)
+
+
+def test_explorer_high_learning_rate_does_not_settle_and_one_unit_underfits(moons):
+    x, y = moons
+    explorer = BackpropExplorer(x, y)
+    assert explorer.result.accuracy > 0.9
+    explorer.controls["optimizer"].value = "sgd"
+    explorer.controls["activation"].value = "relu"
+    explorer.controls["learning_rate"].value = 10**1.5
+    loss = explorer.result.history.loss
+    assert explorer.error is None and loss[-1] > loss[0] and explorer.result.accuracy < 0.7
+    explorer.controls["learning_rate"].value = 0.1
+    explorer.controls["hidden_units"].value = 1
+    assert explorer.result.accuracy < 0.9
+
+
+@pytest.mark.parametrize("k", [3, 4, 12])
+def test_decision_boundary_colours_each_class_like_its_points(k):
+    from matplotlib.collections import PathCollection
+    from matplotlib.contour import QuadContourSet
+
+    rng = np.random.default_rng(k)
+    x, y = rng.normal(size=(60, 2)), np.arange(60) % k
+    centres = rng.normal(size=(k, 2)) * 3
+
+    def nearest(v):
+        d = -((v[:, None, :] - centres[None]) ** 2).sum(axis=2)
+        return np.eye(k)[d.argmax(axis=1)]
+
+    ax = plot_decision_boundary(nearest, x, y).axes[0]
+    shading = next(c for c in ax.get_children() if isinstance(c, QuadContourSet))
+    points = next(c for c in ax.get_children() if isinstance(c, PathCollection))
+    np.testing.assert_allclose(shading.levels, np.arange(k + 1) - 0.5)
+    region_colours = shading.cmap(shading.norm((shading.levels[:-1] + shading.levels[1:]) / 2))
+    point_colours = points.cmap(points.norm(np.arange(k)))
+    np.testing.assert_allclose(region_colours, point_colours)
+    assert len({tuple(c) for c in np.round(point_colours, 6)}) == k  # k distinct colours
 
 
 def test_plots_return_figures(moons):
@@ -86,6 +131,7 @@ def test_plots_return_figures(moons):
     history = model.fit(x, y, SGD(0.5), epochs=20, snapshot_every=10)
     figs = [
         plot_activations(),
+        plot_activations(["sigmoid", "softmax"]),
         plot_decision_boundary(model, x, y),
         plot_decision_boundary(lambda v: np.full((len(v), 3), 1 / 3), x, y),
         plot_learning_snapshots(model, history.snapshots, x, y, columns=1),
@@ -94,7 +140,7 @@ def test_plots_return_figures(moons):
         plot_computation_graph({"x": (0, 0, "x = 2"), "y": (1, 0, "y = x**2")}, [("x", "y")]),
     ]
     assert all(isinstance(f, Figure) for f in figs)
-    assert len(figs[3].axes) == 2  # one panel per snapshot
+    assert len(figs[4].axes) == 2  # one panel per snapshot
 
 
 def test_learning_snapshots_restore_the_weights(moons):
@@ -118,6 +164,11 @@ def test_learning_snapshots_restore_the_weights(moons):
         (lambda x, y: plot_decision_boundary(lambda v: v, x, y[:3]), "y: expected 150 labels"),
         (lambda x, y: plot_decision_boundary(3, x, y), "predict_proba: expected a function"),
         (lambda x, y: plot_activations(["gelu"]), "names: expected activation names"),
+        (lambda x, y: plot_activations([]), "names: expected at least one activation"),
+        (
+            lambda x, y: plot_decision_boundary(lambda v: v[:, 0], x, y),
+            r"predict_proba: expected a function returning \(",
+        ),
         (lambda x, y: plot_training_losses({}), "curves: expected a non-empty dict"),
         (lambda x, y: plot_gradient_norms([1, 2]), "norms: expected a non-empty dict"),
         (
@@ -133,3 +184,13 @@ def test_learning_snapshots_restore_the_weights(moons):
 def test_plot_errors_name_the_argument(moons, call, match):
     with pytest.raises(ValueError, match=match):
         call(*moons)
+
+
+def test_two_class_softmax_curve_is_the_sigmoid():
+    from dlhelpers.scratch import sigmoid, sigmoid_derivative
+
+    z = np.linspace(-5, 5, 41)
+    fig = plot_activations(["softmax"], x=z)
+    left, right = fig.axes
+    np.testing.assert_allclose(left.lines[0].get_ydata(), sigmoid(z), rtol=1e-12)
+    np.testing.assert_allclose(right.lines[0].get_ydata(), sigmoid_derivative(z), rtol=1e-10)

@@ -162,7 +162,7 @@ def test_labels_out_of_range_are_rejected(labels, match):
 def test_loss_shape_and_probability_errors():
     with pytest.raises(ValueError, match=r"y_pred: expected the shape of y_true \(3,\)"):
         mean_squared_error(np.zeros(3), np.zeros((3, 1)))
-    with pytest.raises(ValueError, match=r"probs: expected probabilities in \(0, 1\]"):
+    with pytest.raises(ValueError, match=r"probs: expected probabilities in \[0, 1\]"):
         categorical_crossentropy(np.eye(2), np.array([[1.5, -0.5], [0.5, 0.5]]))
     with pytest.raises(ValueError, match="labels: expected 2 labels, one per row of logits"):
         softmax_cross_entropy(np.zeros((2, 3)), [0, 1, 2])
@@ -525,3 +525,88 @@ def test_gradient_norms_one_per_dense_layer():
     model = MLP([2, 8, 8, 8, 2], "sigmoid", seed=0)
     norms = gradient_norms(model, rng.normal(size=(16, 2)), rng.integers(0, 2, 16))
     assert norms.shape == (4,) and np.all(norms > 0)
+
+
+# --------------------------------------------------------------------------- review fixes
+@pytest.mark.parametrize("n, batch", [(10, 4), (9, 3), (7, 10), (11, 5)])
+def test_fit_cuts_batches_like_keras(n, batch):
+    sizes = []
+
+    class Recording(MLP):
+        def train_step(self, x, y, optimizer):
+            sizes.append(len(x))
+            return super().train_step(x, y, optimizer)
+
+    x, y = np.random.default_rng(0).normal(size=(n, 2)), np.arange(n) % 2
+    Recording([2, 3, 2], seed=0).fit(x, y, SGD(0.1), epochs=1, batch_size=batch)
+    expected = [batch] * (n // batch) + ([n % batch] if n % batch else [])
+    assert sizes == expected
+
+
+def test_fit_rejects_scalar_or_misshaped_targets():
+    x = np.zeros((4, 2))
+    model = MLP([2, 3, 2], seed=0)
+    with pytest.raises(ValueError, match=r"y: expected a 1-D or 2-D array, received"):
+        model.fit(x, 1, SGD(0.1), epochs=1)
+    with pytest.raises(ValueError, match=r"y: expected 4 targets, one per row of x"):
+        model.fit(x, [0, 1, 0], SGD(0.1), epochs=1)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_cross_entropy_accepts_zero_probability_where_target_is_zero(tf, seed):
+    import keras
+
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, size=5)
+    y = one_hot(labels, 3)
+    probs = softmax(rng.normal(size=(5, 3)))
+    probs[np.arange(5), (labels + 1) % 3] = 0.0  # a zero on a wrong class
+    probs /= probs.sum(axis=1, keepdims=True)
+    keras_value = keras.losses.CategoricalCrossentropy(dtype="float64")(y, probs)
+    np.testing.assert_allclose(categorical_crossentropy(y, probs), float(keras_value), rtol=1e-9)
+    grad = categorical_crossentropy_grad(y, probs)
+    assert np.all(np.isfinite(grad)) and np.all(grad[y == 0] == 0)
+    np.testing.assert_allclose(grad[y == 1], -1 / probs[y == 1] / 5)
+
+
+def test_cross_entropy_rejects_zero_probability_on_the_target():
+    y = one_hot([0, 1], 2)
+    with pytest.raises(ValueError, match=r"probs: expected a probability > 0 wherever y_true"):
+        categorical_crossentropy(y, np.array([[0.0, 1.0], [0.5, 0.5]]))
+    with pytest.raises(ValueError, match=r"probs: expected probabilities in \[0, 1\]"):
+        categorical_crossentropy_grad(y, np.array([[1.5, -0.5], [0.5, 0.5]]))
+
+
+@pytest.mark.parametrize(
+    "sizes, activation", [([2, 5, 3], "tanh"), ([4, 6, 6, 2], "relu"), ([3, 1], "linear")]
+)
+@pytest.mark.parametrize("seed", [0, 3])
+def test_keras_twin_computes_what_the_numpy_model_computes(tf, sizes, activation, seed):
+    from dlhelpers.scratch import keras_twin
+
+    model = MLP(sizes, activation, seed=seed)
+    x = np.random.default_rng(seed).normal(size=(7, sizes[0]))
+    twin = keras_twin(model)
+    assert twin.count_params() == model.count_params()
+    np.testing.assert_allclose(twin(x).numpy(), model.forward(x, cache=False), rtol=1e-12)
+    other = MLP(sizes, activation, seed=seed + 10).get_weights()
+    np.testing.assert_allclose(
+        keras_twin(model, other, dtype="float32")(x).numpy(),
+        MLP(sizes, activation, seed=seed + 10).forward(x, cache=False),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+
+
+def test_keras_twin_rejects_what_keras_sequential_cannot_hold(tf):
+    from dlhelpers.scratch import keras_twin
+
+    shared = Dense(np.eye(3))
+    with pytest.raises(ValueError, match=r"model: expected every layer used once"):
+        keras_twin(Sequential([shared, Activation("tanh"), shared]))
+    with pytest.raises(ValueError, match=r"model: expected a NumPy Sequential or MLP"):
+        keras_twin("model")
+    with pytest.raises(ValueError, match=r"weights: expected arrays of shapes"):
+        keras_twin(MLP([2, 3, 2]), [np.ones((2, 3))])
+    with pytest.raises(ValueError, match=r"dtype: expected one of"):
+        keras_twin(MLP([2, 3, 2]), dtype="int8")

@@ -151,6 +151,10 @@ def test_apply_rejects_mismatched_grads_and_params():
         opt.apply([np.array([np.nan, 0.0])], [np.ones(2)], names=["dense/bias"])
     with pytest.raises(ValueError, match=r"params \(params\[0\]\): expected a float NumPy array"):
         opt.apply([np.ones(2)], [[1.0, 2.0]])
+    with pytest.raises(ValueError, match="names: expected 1 names, one per parameter, received 2"):
+        opt.apply([np.ones(2)], [np.ones(2)], names=["a", "b"])
+    with pytest.raises(ValueError, match="names: expected 2 names, one per parameter, received 1"):
+        opt.apply([np.ones(2), np.ones(3)], [np.ones(2), np.ones(3)], names=["a"])
     opt.apply([np.ones(2)], [np.ones(2)])
     with pytest.raises(ValueError, match="params: expected the same shapes as on the first call"):
         opt.apply([np.ones(3)], [np.ones(3)])

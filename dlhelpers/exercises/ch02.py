@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers.exercises._core import Case, Feedback, check_cases, compare
-from dlhelpers.exercises.solutions import ch02 as _solutions
 
 __all__ = ["check_dense_backward", "check_sigmoid_derivative", "check_momentum_step"]
 
@@ -85,13 +84,19 @@ def _dense_cases():
         x, k = rng.normal(size=(n, d_in)), rng.normal(size=(d_in, d_out))
         b, g = rng.normal(size=d_out), rng.normal(size=(n, d_out))
         cases.append(
-            Case(
-                f"batch of {n}, kernel {d_in}x{d_out}",
-                (x, k, b, g),
-                _solutions.dense_backward(x, k, b, g),
-            )
+            Case(f"batch of {n}, kernel {d_in}x{d_out}", (x, k, b, g), _dense_truth(x, k, b, g))
         )
     return cases
+
+
+def _dense_truth(x, kernel, bias, grad_out):
+    """Expected gradients from the NumPy ``Dense`` layer (tested against TensorFlow)."""
+    from dlhelpers.scratch.backprop import Dense
+
+    layer = Dense(kernel, bias)
+    layer.forward(x)
+    grad_x = layer.backward(grad_out)
+    return grad_x, layer.grads["kernel"], layer.grads["bias"]
 
 
 def _dense_hint(part, case, got):
@@ -139,7 +144,9 @@ def _sigmoid_cases():
         rng.normal(scale=3, size=(3, 4)),
         np.array([-30.0, 30.0]),
     ]
-    return [Case(f"z of shape {z.shape}", (z,), _solutions.sigmoid_derivative(z)) for z in inputs]
+    from dlhelpers.scratch.backprop import sigmoid_derivative  # tested against TensorFlow
+
+    return [Case(f"z of shape {z.shape}", (z,), sigmoid_derivative(z)) for z in inputs]
 
 
 def _sigmoid_hint(case, got):
@@ -174,10 +181,24 @@ def _momentum_cases():
             Case(
                 f"{name}, lr={lr}, momentum={mom}",
                 (p, g, v, lr, mom),
-                _solutions.momentum_step(p, g, v, lr, mom),
+                _momentum_truth(p, g, v, lr, mom),
             )
         )
     return cases
+
+
+def _momentum_truth(param, grad, velocity, learning_rate, momentum):
+    """Expected step from the NumPy ``SGD`` (matched update for update with Keras)."""
+    from dlhelpers.scratch.optimizers import SGD
+
+    new_param, new_velocity = param.copy(), velocity.copy()
+
+    class _Preloaded(SGD):  # start from the given velocity instead of zeros
+        def _build(self, params):
+            self.velocities = [new_velocity]
+
+    _Preloaded(learning_rate, momentum=momentum).apply([grad], [new_param])
+    return new_param, new_velocity
 
 
 def _momentum_hint(part, case, got):

@@ -40,7 +40,10 @@ class BackpropExplorer(Explorer):
         self.x = check_array(x, "x", ndim=2)
         if self.x.shape[1] != 2:
             fail("x", "2 features, so the boundary can be drawn", self.x)
-        self.y = check_labels(y, int(np.max(y)) + 1, "y")
+        labels = check_array(y, "y", ndim=1, dtype=None)
+        if labels.dtype.kind not in "iuf":
+            fail("y", "integer class labels", labels)
+        self.y = check_labels(labels, max(int(np.max(labels)) + 1, 2), "y")
         if len(self.y) != len(self.x):
             fail("y", f"{len(self.x)} labels, one per row of x", self.y)
         self.seed = check_int(seed, "seed", minimum=0)
@@ -51,7 +54,7 @@ class BackpropExplorer(Explorer):
                 value=0.1,
                 base=10,
                 min=-3,
-                max=0.5,
+                max=1.5,
                 step=0.25,
                 description="learning rate",
                 readout_format=".3g",

@@ -89,20 +89,43 @@ def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = N
     return fig
 
 
+def _softmax_pair(x):
+    """``softmax([x, 0])[0]`` and its derivative in ``x``: softmax with two classes."""
+    from dlhelpers.scratch.backprop import softmax, softmax_backward
+
+    logits = np.column_stack([x, np.zeros_like(x)])
+    probs = softmax(logits)
+    upstream = np.column_stack([np.ones_like(x), np.zeros_like(x)])  # d p0 / d p
+    return probs[:, 0], softmax_backward(probs, upstream)[:, 0]
+
+
 def plot_activations(names=("relu", "sigmoid", "tanh"), *, x=None) -> Figure:
-    """Each activation (left) and its derivative (right) on ``x`` (default -4..4)."""
+    """Each activation (left) and its derivative (right) on ``x`` (default -4..4).
+
+    ``"softmax"`` is drawn in its two-class form: the first probability of
+    ``softmax([x, 0])`` and its derivative in ``x`` (it equals the sigmoid).
+    """
     from dlhelpers.scratch.backprop import _ACTIVATIONS
 
+    choices = (*_ACTIVATIONS, "softmax")
     names = list(names)
+    if not names:
+        fail("names", "at least one activation name from " + ", ".join(choices), names)
     for name in names:
-        if name not in _ACTIVATIONS:
-            fail("names", "activation names from " + ", ".join(_ACTIVATIONS), name)
+        if name not in choices:
+            fail("names", "activation names from " + ", ".join(choices), name)
     x = np.linspace(-4, 4, 401) if x is None else check_array(x, "x", ndim=1)
     fig, (left, right) = _pyplot().subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
     for name in names:
-        f, df = _ACTIVATIONS[name]
-        left.plot(x, f(x), label=name)
-        right.plot(x, df(x), label=f"{name}'")
+        if name == "softmax":
+            fx, dfx = _softmax_pair(x)
+            label = "softmax([x, 0])[0]"
+        else:
+            f, df = _ACTIVATIONS[name]
+            fx, dfx, label = f(x), df(x), name
+        style = {"ls": "--"} if name == "softmax" else {}
+        left.plot(x, fx, label=label, **style)
+        right.plot(x, dfx, label=f"{label}'", **style)
     left.set_title("activation f(x)")
     right.set_title("derivative f'(x)")
     for ax in (left, right):
@@ -143,6 +166,8 @@ def plot_decision_boundary(
         fail("predict_proba", "a function or a model with predict_proba", predict_proba)
     gx, gy, points = _grid(x, resolution)
     probs = np.asarray(fn(points))
+    if probs.ndim != 2 or probs.shape[0] != len(points):
+        fail("predict_proba", f"a function returning ({len(points)}, K) probabilities", probs)
     fig, ax = _axes(ax, (4, 3.5))
     if probs.ndim == 2 and probs.shape[1] == 2:
         ax.contourf(
@@ -154,17 +179,24 @@ def plot_decision_boundary(
             alpha=0.6,
         )
         ax.contour(gx, gy, probs[:, 1].reshape(gx.shape), levels=[0.5], colors="k", linewidths=1)
+        scatter_style = {"cmap": "RdBu_r", "vmin": 0, "vmax": 1}
     else:
-        ax.contourf(gx, gy, probs.argmax(axis=1).reshape(gx.shape), cmap="tab10", alpha=0.4)
-    ax.scatter(
-        x[:, 0],
-        x[:, 1],
-        c=y,
-        cmap="RdBu_r" if y.max() <= 1 else "tab10",
-        s=10,
-        edgecolors="k",
-        linewidths=0.3,
-    )
+        # one colour per class, the same in the shading and the points: class k <-> colour k
+        from matplotlib.colors import ListedColormap
+
+        k = max(probs.shape[1] if probs.ndim == 2 else 1, int(y.max()) + 1)
+        base = _pyplot().get_cmap("tab10" if k <= 10 else "tab20")
+        cmap = ListedColormap([base(i % base.N) for i in range(k)])
+        ax.contourf(
+            gx,
+            gy,
+            probs.argmax(axis=1).reshape(gx.shape),
+            levels=np.arange(k + 1) - 0.5,
+            cmap=cmap,
+            alpha=0.4,
+        )
+        scatter_style = {"cmap": cmap, "vmin": -0.5, "vmax": k - 0.5}
+    ax.scatter(x[:, 0], x[:, 1], c=y, s=10, edgecolors="k", linewidths=0.3, **scatter_style)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:

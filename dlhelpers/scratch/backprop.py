@@ -54,6 +54,7 @@ __all__ = [
     "gradient_check",
     "check_model_gradients",
     "gradient_norms",
+    "keras_twin",
 ]
 
 
@@ -184,10 +185,15 @@ def mean_squared_error_grad(y_true, y_pred) -> np.ndarray:
 
 def _probs_pair(y_true, probs):
     y_true, probs = _pair(y_true, probs)
-    if np.any(probs <= 0) or np.any(probs > 1):
+    if np.any(probs < 0) or np.any(probs > 1):
         raise ValueError(
-            "probs: expected probabilities in (0, 1] (apply softmax first), "
+            "probs: expected probabilities in [0, 1] (apply softmax first), "
             f"received values from {probs.min():.3g} to {probs.max():.3g}."
+        )
+    if np.any((probs == 0) & (y_true != 0)):
+        raise ValueError(
+            "probs: expected a probability > 0 wherever y_true is not 0 (log(0) is -inf), "
+            f"received {int(np.sum((probs == 0) & (y_true != 0)))} zero(s) there."
         )
     return y_true, probs
 
@@ -197,17 +203,18 @@ def categorical_crossentropy(y_true, probs) -> float:
 
     Args:
         y_true: ``(N, K)`` one-hot (or soft) targets.
-        probs: ``(N, K)`` predicted probabilities, strictly positive.
+        probs: ``(N, K)`` predicted probabilities, > 0 wherever ``y_true`` is not 0.
     """
     y_true, probs = _probs_pair(y_true, probs)
-    return float(np.mean(-np.sum(y_true * np.log(probs), axis=-1)))
+    log_p = np.log(np.where(y_true != 0, probs, 1.0))  # a zero p only where it counts for 0
+    return float(np.mean(-np.sum(y_true * log_p, axis=-1)))
 
 
 def categorical_crossentropy_grad(y_true, probs) -> np.ndarray:
     """dCCE/dprobs: ``-y_true / probs / N``."""
     y_true, probs = _probs_pair(y_true, probs)
     n = probs.size // probs.shape[-1]
-    return -y_true / probs / n
+    return -y_true / np.where(y_true != 0, probs, 1.0) / n
 
 
 def softmax_cross_entropy(logits, labels):
@@ -600,7 +607,8 @@ class Sequential:
     ) -> History:
         """Train with mini-batches (``batch_size=None``: the whole set each step).
 
-        Each epoch shuffles the rows with ``seed``; the loss recorded for an epoch is the
+        Each epoch shuffles the rows with ``seed`` and cuts them into batches of
+        ``batch_size`` rows (the last one holds the rest, as in Keras); the loss recorded for an epoch is the
         mean of its batch losses, measured before each step. A NaN/inf loss stops
         training with a ``ValueError``.
 
@@ -609,19 +617,19 @@ class Sequential:
             epochs (and after the last one) for drawing how the model learns.
         """
         x = check_array(x, "x", ndim=2)
+        y = check_array(y, "y", ndim=(1, 2), dtype=None)
         epochs = check_int(epochs, "epochs", minimum=1)
         n = x.shape[0]
         if len(y) != n:
-            fail("y", f"{n} targets, one per row of x", np.asarray(y))
+            fail("y", f"{n} targets, one per row of x", y)
         batch = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
         rng = np.random.default_rng(seed)
         losses, accs, snaps = [], [], []
-        y = np.asarray(y)
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n) if batch < n else np.arange(n)
-            batch_losses = [
-                self.train_step(x[idx], y[idx], optimizer)
-                for idx in np.array_split(order, int(np.ceil(n / batch)))
+            batch_losses = [  # full batches of `batch` rows and a smaller last one, like Keras
+                self.train_step(x[order[i : i + batch]], y[order[i : i + batch]], optimizer)
+                for i in range(0, n, batch)
             ]
             loss = float(np.mean(batch_losses))
             if not np.isfinite(loss):
@@ -763,3 +771,55 @@ def gradient_norms(model: Sequential, x, y) -> np.ndarray:
         if isinstance(layer, Dense)
     ]
     return np.array(norms)
+
+
+def keras_twin(model: Sequential, weights=None, *, dtype: str = "float64"):
+    """The same network as a ``keras.Sequential``, holding the same (or the given) weights.
+
+    Each :class:`Dense` becomes ``keras.layers.Dense`` without activation and each
+    :class:`Activation` a ``keras.layers.Activation``, so the Keras model returns what
+    ``model.forward`` returns (logits for classification). TensorFlow is imported here,
+    on call, never when this module is imported.
+
+    Args:
+        model: a NumPy :class:`Sequential` (an :class:`MLP`) without shared layers.
+        weights: Keras-order weights to load instead of the model's current ones
+            (e.g. saved initial weights).
+        dtype: ``"float64"`` to compare gradients tightly, ``"float32"`` to train fast.
+
+    Raises:
+        ValueError: not a Sequential, a layer used twice, or weights of the wrong number or shapes.
+    """
+    from dlhelpers import import_tensorflow
+
+    if not isinstance(model, Sequential):
+        fail("model", "a NumPy Sequential or MLP", model)
+    if len(model._unique_layers()) != len(model.layers):
+        raise ValueError(
+            "model: expected every layer used once (keras.Sequential cannot share a layer), "
+            f"received {len(model.layers)} layer uses of {len(model._unique_layers())} layers."
+        )
+    check_choice(dtype, "dtype", ("float32", "float64"))
+    import_tensorflow()
+    import keras
+
+    first = next((layer for layer in model.layers if isinstance(layer, Dense)), None)
+    if first is None:
+        fail("model", "at least one Dense layer", model)
+    stack = [keras.Input((first.in_features,), dtype=dtype)]
+    for layer in model.layers:
+        if isinstance(layer, Dense):
+            stack.append(keras.layers.Dense(layer.units, dtype=dtype, name=layer.name))
+        else:
+            stack.append(keras.layers.Activation(layer.activation, dtype=dtype, name=layer.name))
+    twin = keras.Sequential(stack)
+    if weights is None:
+        weights = model.get_weights()
+    else:
+        weights = list(weights)
+        shapes = [p.shape for p in model.parameters()]
+        got = [np.shape(w) for w in weights]
+        if got != shapes:
+            fail("weights", f"arrays of shapes {shapes}", got)
+    twin.set_weights([np.asarray(w) for w in weights])
+    return twin

@@ -43,7 +43,7 @@ class Optimizer:
             names: optional names used in error messages (``"dense/kernel"``...).
 
         Raises:
-            ValueError: different lengths or shapes, a shape that changed since the
+            ValueError: different lengths or shapes (``names`` included), a shape that changed since the
                 first call, or a NaN/inf gradient (named).
         """
         grads, params = list(grads), list(params)
@@ -51,7 +51,15 @@ class Optimizer:
             raise ValueError(
                 f"grads: expected {len(params)} arrays, one per parameter, received {len(grads)}."
             )
-        names = list(names) if names is not None else [f"params[{i}]" for i in range(len(params))]
+        if names is None:
+            names = [f"params[{i}]" for i in range(len(params))]
+        else:
+            names = [str(name) for name in names]
+            if len(names) != len(params):
+                raise ValueError(
+                    f"names: expected {len(params)} names, one per parameter, "
+                    f"received {len(names)}."
+                )
         checked = []
         for name, g, p in zip(names, grads, params, strict=True):
             if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
