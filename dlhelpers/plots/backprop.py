@@ -1,3 +1,266 @@
-"""Plots for the backprop chapter(s)."""
+"""Plots for the backpropagation chapter: graphs, activations, boundaries, curves, gradient norms.
 
-__all__: list[str] = []
+Each function returns the matplotlib ``Figure``; those that need one axes accept ``ax=``.
+New figures are made with ``pyplot`` so that ``fig = plot_x(...)`` shows once in a notebook.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlhelpers._validation import check_array, check_int, fail
+
+__all__ = [
+    "plot_computation_graph",
+    "plot_activations",
+    "plot_decision_boundary",
+    "plot_learning_snapshots",
+    "plot_training_losses",
+    "plot_gradient_norms",
+]
+
+
+def _pyplot():
+    import matplotlib.pyplot as plt  # on first use: importing dlhelpers.plots stays light
+
+    return plt
+
+
+def _axes(ax, figsize):
+    if ax is not None:
+        return ax.figure, ax
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=figsize, dpi=75, layout="constrained")
+    return fig, ax
+
+
+def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = None) -> Figure:
+    """Draw a small computation graph: boxes joined by arrows.
+
+    Args:
+        nodes: ``{name: (x, y, text)}``; ``text`` may hold several lines (value, gradient).
+        edges: ``[(from_name, to_name), ...]``.
+        ax: optional axes to draw on.
+
+    Raises:
+        ValueError: an edge names a node that is not in ``nodes``.
+    """
+    fig, ax = _axes(ax, (8, 3))
+    edges = list(edges)
+    for src, dst in edges:
+        for end in (src, dst):
+            if end not in nodes:
+                fail("edges", f"node names from {sorted(nodes)}", end)
+    boxes = {
+        name: ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox={"boxstyle": "round,pad=0.4", "fc": "#eef3fb", "ec": "#3b6bb5"},
+        )
+        for name, (x, y, text) in nodes.items()
+    }
+    for src, dst in edges:
+        (x0, y0, _), (x1, y1, _) = nodes[src], nodes[dst]
+        # leave from the side of the source box that faces the target, enter the opposite side
+        if abs(y1 - y0) > abs(x1 - x0):
+            out, into = ((0.5, 0), (0.5, 1)) if y1 < y0 else ((0.5, 1), (0.5, 0))
+        else:
+            out, into = ((1, 0.5), (0, 0.5)) if x1 > x0 else ((0, 0.5), (1, 0.5))
+        ax.annotate(
+            "",
+            xy=into,
+            xycoords=boxes[dst],
+            xytext=out,
+            textcoords=boxes[src],
+            arrowprops={"arrowstyle": "-|>", "color": "0.3", "shrinkA": 4, "shrinkB": 4},
+        )
+    xs = [v[0] for v in nodes.values()]
+    ys = [v[1] for v in nodes.values()]
+    ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def _softmax_pair(x):
+    """``softmax([x, 0])[0]`` and its derivative in ``x``: softmax with two classes."""
+    from dlhelpers.scratch.backprop import softmax, softmax_backward
+
+    logits = np.column_stack([x, np.zeros_like(x)])
+    probs = softmax(logits)
+    upstream = np.column_stack([np.ones_like(x), np.zeros_like(x)])  # d p0 / d p
+    return probs[:, 0], softmax_backward(probs, upstream)[:, 0]
+
+
+def plot_activations(names=("relu", "sigmoid", "tanh"), *, x=None) -> Figure:
+    """Each activation (left) and its derivative (right) on ``x`` (default -4..4).
+
+    ``"softmax"`` is drawn in its two-class form: the first probability of
+    ``softmax([x, 0])`` and its derivative in ``x`` (it equals the sigmoid).
+    """
+    from dlhelpers.scratch.backprop import _ACTIVATIONS
+
+    choices = (*_ACTIVATIONS, "softmax")
+    names = list(names)
+    if not names:
+        fail("names", "at least one activation name from " + ", ".join(choices), names)
+    for name in names:
+        if name not in choices:
+            fail("names", "activation names from " + ", ".join(choices), name)
+    x = np.linspace(-4, 4, 401) if x is None else check_array(x, "x", ndim=1)
+    fig, (left, right) = _pyplot().subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
+    for name in names:
+        if name == "softmax":
+            fx, dfx = _softmax_pair(x)
+            label = "softmax([x, 0])[0]"
+        else:
+            f, df = _ACTIVATIONS[name]
+            fx, dfx, label = f(x), df(x), name
+        style = {"ls": "--"} if name == "softmax" else {}
+        left.plot(x, fx, label=label, **style)
+        right.plot(x, dfx, label=f"{label}'", **style)
+    left.set_title("activation f(x)")
+    right.set_title("derivative f'(x)")
+    for ax in (left, right):
+        ax.axhline(0, color="0.7", lw=0.8)
+        ax.set_xlabel("x")
+        ax.legend(fontsize=8)
+    return fig
+
+
+def _grid(x, resolution):
+    pad = 0.5
+    (x0, y0), (x1, y1) = x.min(axis=0) - pad, x.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    return gx, gy, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def plot_decision_boundary(
+    predict_proba, x, y, *, ax=None, resolution: int = 120, title: str | None = None
+) -> Figure:
+    """Shade what a 2-feature classifier predicts over the plane, with the points on top.
+
+    Args:
+        predict_proba: a function ``(M, 2) -> (M, K)`` probabilities, or an object with a
+            ``predict_proba`` method (a NumPy ``MLP``). Wrap a Keras model as
+            ``lambda v: keras_model.predict(v, verbose=0)``.
+        x: ``(N, 2)`` points; y: ``(N,)`` integer labels.
+        resolution: grid points per side.
+    """
+    x = check_array(x, "x", ndim=2)
+    if x.shape[1] != 2:
+        fail("x", "2 features (a plane to draw on)", x)
+    y = np.asarray(y)
+    if len(y) != len(x):
+        fail("y", f"{len(x)} labels, one per row of x", y)
+    resolution = check_int(resolution, "resolution", minimum=10)
+    fn = getattr(predict_proba, "predict_proba", predict_proba)
+    if not callable(fn):
+        fail("predict_proba", "a function or a model with predict_proba", predict_proba)
+    gx, gy, points = _grid(x, resolution)
+    probs = np.asarray(fn(points))
+    if probs.ndim != 2 or probs.shape[0] != len(points):
+        fail("predict_proba", f"a function returning ({len(points)}, K) probabilities", probs)
+    fig, ax = _axes(ax, (4, 3.5))
+    if probs.ndim == 2 and probs.shape[1] == 2:
+        ax.contourf(
+            gx,
+            gy,
+            probs[:, 1].reshape(gx.shape),
+            levels=np.linspace(0, 1, 11),
+            cmap="RdBu_r",
+            alpha=0.6,
+        )
+        ax.contour(gx, gy, probs[:, 1].reshape(gx.shape), levels=[0.5], colors="k", linewidths=1)
+        scatter_style = {"cmap": "RdBu_r", "vmin": 0, "vmax": 1}
+    else:
+        # one colour per class, the same in the shading and the points: class k <-> colour k
+        from matplotlib.colors import ListedColormap
+
+        k = max(probs.shape[1] if probs.ndim == 2 else 1, int(y.max()) + 1)
+        base = _pyplot().get_cmap("tab10" if k <= 10 else "tab20")
+        cmap = ListedColormap([base(i % base.N) for i in range(k)])
+        ax.contourf(
+            gx,
+            gy,
+            probs.argmax(axis=1).reshape(gx.shape),
+            levels=np.arange(k + 1) - 0.5,
+            cmap=cmap,
+            alpha=0.4,
+        )
+        scatter_style = {"cmap": cmap, "vmin": -0.5, "vmax": k - 0.5}
+    ax.scatter(x[:, 0], x[:, 1], c=y, s=10, edgecolors="k", linewidths=0.3, **scatter_style)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def plot_learning_snapshots(model, snapshots, x, y, *, columns: int = 4) -> Figure:
+    """The decision boundary of ``model`` at each ``(epoch, weights)`` snapshot of ``fit``.
+
+    The model's current weights are restored afterwards.
+    """
+    snapshots = list(snapshots)
+    if not snapshots:
+        fail(
+            "snapshots", "at least one (epoch, weights) pair (fit with snapshot_every=)", snapshots
+        )
+    columns = check_int(columns, "columns", minimum=1)
+    rows = int(np.ceil(len(snapshots) / columns))
+    cols = min(columns, len(snapshots))
+    fig, axes = _pyplot().subplots(
+        rows, cols, figsize=(2.2 * cols, 2.1 * rows), dpi=75, layout="constrained"
+    )
+    axes = np.atleast_1d(axes).ravel()
+    saved = model.get_weights()
+    try:
+        for ax, (epoch, weights) in zip(axes, snapshots, strict=False):
+            model.set_weights(weights)
+            plot_decision_boundary(model, x, y, ax=ax, resolution=60, title=f"epoch {epoch}")
+    finally:
+        model.set_weights(saved)
+    for ax in axes[len(snapshots) :]:
+        ax.axis("off")
+    return fig
+
+
+def plot_training_losses(
+    curves: dict, *, ax=None, log: bool = True, xlabel: str = "epoch", ylabel: str = "training loss"
+) -> Figure:
+    """One line per ``{label: values}`` entry, on a log scale by default."""
+    if not isinstance(curves, dict) or not curves:
+        fail("curves", "a non-empty dict of label -> values", curves)
+    fig, ax = _axes(ax, (5, 3))
+    for label, values in curves.items():
+        values = check_array(values, f"curves[{label!r}]", ndim=1)
+        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_gradient_norms(norms: dict, *, ax=None) -> Figure:
+    """Gradient norm of each dense layer (input side = layer 1) for each ``{label: norms}``."""
+    if not isinstance(norms, dict) or not norms:
+        fail("norms", "a non-empty dict of label -> per-layer norms", norms)
+    fig, ax = _axes(ax, (5, 3))
+    for label, values in norms.items():
+        values = check_array(values, f"norms[{label!r}]", ndim=1)
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("dense layer (1 = next to the input)")
+    ax.set_ylabel("|dL/dkernel|")
+    ax.legend(fontsize=8)
+    return fig
