@@ -10,21 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_array, check_number, fail
+from dlhelpers.scratch.backprop import softmax  # one softmax for the whole course
 
-__all__ = ["softmax", "scaled_dot_product_attention", "multi_head_attention"]
+__all__ = ["scaled_dot_product_attention", "multi_head_attention"]
 
 
 def _reject(name: str, expected: str, received: str) -> None:
     """Like ``_validation.fail`` for a received value already described in words."""
     raise ValueError(f"{name}: expected {expected}, received {received}.")
-
-
-def softmax(x, axis: int = -1) -> np.ndarray:
-    """Numerically stable softmax of ``x`` along ``axis`` (the maximum is subtracted first)."""
-    x = np.asarray(x, dtype=float)
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _check_mask(mask, n: int, tq: int, tv: int) -> np.ndarray:
