@@ -535,7 +535,7 @@ def cross_validate(
         k = check_int(cv, "cv", minimum=2, maximum=n)
         splitter_cls = StratifiedKFold if y.dtype.kind in "iu" else KFold
         cv = splitter_cls(n_splits=k, shuffle=True, random_state=seed)
-    elif not hasattr(cv, "split"):
+    elif not (hasattr(cv, "split") and hasattr(cv, "get_n_splits")):
         fail("cv", "a number of folds or a scikit-learn splitter", cv)
     import_tensorflow()
     import keras
