@@ -226,7 +226,7 @@ def test_lr_finder_errors(tf):
 def test_build_mlp_parameter_count(tf, n_inputs, n_classes, layers, units):
     model = T.build_mlp(n_inputs, n_classes, hidden_layers=layers, units=units)
     widths = [n_inputs] + [units] * layers + [n_classes]
-    expected = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+    expected = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:], strict=True))
     assert model.count_params() == expected
     assert model.output_shape == (None, n_classes)
 
