@@ -171,7 +171,7 @@ def train_mlp(
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
-def sweep(param: str, values, data, **fixed) -> SweepResult:
+def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> SweepResult:
     """Train :func:`train_mlp` once per value of one hyperparameter, all else fixed.
 
     Args:
@@ -179,6 +179,9 @@ def sweep(param: str, values, data, **fixed) -> SweepResult:
             ``"epochs"``.
         values: the values to try (a non-empty sequence).
         data: ``(x_train, y_train, x_val, y_val)``.
+        cache: an optional dict shared between sweeps: a run whose settings are
+            already in it is reused instead of retrained (runs are deterministic, so
+            the history would be the same). Not used when ``callbacks`` are given.
         **fixed: the other keyword arguments of :func:`train_mlp` (same for every run).
 
     Returns:
@@ -195,8 +198,33 @@ def sweep(param: str, values, data, **fixed) -> SweepResult:
         fail("values", "at least one value to try", values)
     if not (isinstance(data, (tuple, list)) and len(data) == 4):
         fail("data", "a tuple (x_train, y_train, x_val, y_val)", data)
-    histories = [train_mlp(*data, **{**fixed, param: value})[1] for value in values]
+    if cache is not None and not isinstance(cache, dict):
+        fail("cache", "a dict (or None)", cache)
+    histories = []
+    fingerprint = _fingerprint(data) if cache is not None else None
+    for value in values:
+        settings = {**fixed, param: value}
+        key = (fingerprint, tuple(sorted((k, repr(v)) for k, v in settings.items())))
+        if cache is None or "callbacks" in settings or key not in cache:
+            history = train_mlp(*data, **settings)[1]
+            if cache is not None and "callbacks" not in settings:
+                cache[key] = history
+        else:
+            history = cache[key]
+        histories.append(history)
     return SweepResult(param, values, histories)
+
+
+def _fingerprint(arrays) -> str:
+    """A digest of the data's bytes, so a cache never mixes runs on different data."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        digest.update(f"{a.shape}{a.dtype}".encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- LR finder
@@ -602,6 +630,7 @@ def make_tuner(
     objective: str = "val_accuracy",
     seed: int = 0,
     project_name: str | None = None,
+    initial_points: int = 2,
 ):
     """A keras-tuner tuner of the given kind, writing its trials under ``directory``.
 
@@ -615,6 +644,9 @@ def make_tuner(
             validation data in ``search``).
         seed: seeds the tuner's sampling.
         project_name: sub-folder name (default: ``kind``).
+        initial_points: for ``"bayesian"``, how many random trials come before the
+            Gaussian process guides the search. keras-tuner's default (3 per
+            hyperparameter) would exceed a small budget and make it a random search.
 
     Returns:
         The tuner; call ``tuner.search(x, y, validation_data=..., epochs=..., verbose=0)``.
@@ -630,6 +662,9 @@ def make_tuner(
     cls = {"grid": kt.GridSearch, "random": kt.RandomSearch, "bayesian": kt.BayesianOptimization}[
         kind
     ]
+    extra = {}
+    if kind == "bayesian":  # keras-tuner's own default would spend a small budget at random
+        extra["num_initial_points"] = check_int(initial_points, "initial_points", minimum=1)
     return cls(
         hypermodel,
         objective=kt.Objective(objective, direction="max"),
@@ -638,6 +673,7 @@ def make_tuner(
         directory=directory,
         project_name=project_name or kind,
         overwrite=True,
+        **extra,
     )
 
 

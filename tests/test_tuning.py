@@ -342,6 +342,8 @@ def test_tuners_run_and_table(tf, tmp_path, kind):
     assert {"learning_rate", "units", "hidden_layers", "score", "best_so_far"} <= set(table)
     assert np.all(np.diff(table["best_so_far"]) >= 0)
     assert table["best_so_far"].iloc[-1] == table["score"].max()
+    if kind == "bayesian":
+        assert tuner.oracle.num_initial_points == 2
     if kind == "grid":  # grid search walks the grid: no configuration twice
         assert not table[["learning_rate", "units"]].duplicated().any()
     assert (tmp_path / kind).is_dir()
@@ -357,3 +359,26 @@ def test_tuner_errors(tmp_path):
         T.mlp_hypermodel(6, 3, units=())
     with pytest.raises(ValueError, match="tuner: expected a keras-tuner Tuner"):
         T.trials_table(object())
+
+
+def test_sweep_cache_reuses_identical_runs_only(tf, monkeypatch):
+    x, y = _data(n=90)
+    data = (x[:60], y[:60], x[60:], y[60:])
+    calls = []
+    real = T.train_mlp
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(T, "train_mlp", counting)
+    cache = {}
+    first = T.sweep("units", [2, 8], data, cache=cache, epochs=2, learning_rate=1e-2)
+    second = T.sweep("learning_rate", [1e-3, 1e-2], data, cache=cache, epochs=2, units=8)
+    assert len(calls) == 3  # units=8, lr=1e-2 ran once
+    assert second.histories[1] is first.histories[1]
+    other = (x[:60] + 1.0, y[:60], x[60:], y[60:])  # other data: never served from the cache
+    T.sweep("units", [8], other, cache=cache, epochs=2, learning_rate=1e-2)
+    assert len(calls) == 4
+    with pytest.raises(ValueError, match="cache: expected a dict"):
+        T.sweep("units", [8], data, cache=[], epochs=1)
