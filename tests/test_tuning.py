@@ -382,3 +382,35 @@ def test_sweep_cache_reuses_identical_runs_only(tf, monkeypatch):
     assert len(calls) == 4
     with pytest.raises(ValueError, match="cache: expected a dict"):
         T.sweep("units", [8], data, cache=[], epochs=1)
+
+
+# --------------------------------------------------------------------------- plots
+def test_plots_return_figures_and_check_input():
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from dlhelpers import plots
+
+    history = {"val_loss": [1.0, 0.5, 0.3], "val_accuracy": [0.5, 0.7, 0.8]}
+    sweep = T.SweepResult("units", [4, 8], [history, history])
+    assert isinstance(plots.plot_sweeps([sweep, sweep]), Figure)
+    assert len(plots.plot_sweeps([sweep, sweep]).axes) == 2
+    fig = plots.plot_histories({"a": history}, "val_accuracy")
+    assert fig.axes[0].lines[0].get_ydata().tolist() == history["val_accuracy"]
+    lrs = np.geomspace(1e-4, 1, 20)
+    result = T.LRFinderResult(lrs, np.linspace(2, 1, 20), np.linspace(2, 1, 20), 0.1)
+    assert isinstance(plots.plot_lr_finder(result), Figure)
+    assert isinstance(plots.plot_schedules({"c": np.full(10, 0.1)}), Figure)
+    assert isinstance(plots.plot_cv_spread([0.8, 0.9, 0.85], [0.86, 0.85]), Figure)
+    table = pd.DataFrame({"trial": [1, 2], "score": [0.5, 0.7], "best_so_far": [0.5, 0.7]})
+    assert isinstance(plots.plot_trials({"random": table}), Figure)
+    with pytest.raises(ValueError, match="histories: expected history dicts with a 'val_f1'"):
+        plots.plot_histories({"a": history}, "val_f1")
+    with pytest.raises(ValueError, match="sweeps: expected a non-empty list of SweepResult"):
+        plots.plot_sweeps([])
+    with pytest.raises(ValueError, match="result: expected an LRFinderResult"):
+        plots.plot_lr_finder(history)
+    with pytest.raises(ValueError, match=r"tables\['grid'\]: expected a table from trials_table"):
+        plots.plot_trials({"grid": pd.DataFrame({"trial": [1]})})
+    with pytest.raises(ValueError, match="kfold_means: expected a 1-D array"):
+        plots.plot_cv_spread([0.8, 0.9], [[0.8]])
