@@ -17,10 +17,17 @@ __all__ = [
 ]
 
 
+def _new_figure(figsize) -> Figure:
+    """A pyplot figure, so Jupyter's inline backend shows it once when the cell ends."""
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, dpi=75, layout="constrained")
+
+
 def _axes(ax, figsize):
     if ax is not None:
         return ax.figure, ax
-    fig = Figure(figsize=figsize, dpi=75, layout="constrained")
+    fig = _new_figure(figsize)
     return fig, fig.add_subplot()
 
 
@@ -69,7 +76,7 @@ def plot_sweeps(sweeps, metric: str = "val_loss") -> Figure:
     sweeps = list(sweeps)
     if not sweeps or not all(hasattr(s, "histories") for s in sweeps):
         fail("sweeps", "a non-empty list of SweepResult", sweeps)
-    fig = Figure(figsize=(3.2 * len(sweeps), 2.8), dpi=75, layout="constrained")
+    fig = _new_figure((3.2 * len(sweeps), 2.8))
     axes = fig.subplots(1, len(sweeps), sharey=True, squeeze=False)[0]
     for ax, result in zip(axes, sweeps, strict=True):
         labels = [
