@@ -1,0 +1,707 @@
+"""Tuning a small Keras model: sweeps, a learning-rate finder, schedules, k-fold CV, keras-tuner.
+
+Everything here trains small models on NumPy arrays. TensorFlow is imported
+inside the functions (through :func:`dlhelpers.import_tensorflow`), so importing
+this module stays cheap.
+
+Main entry points:
+
+- :func:`build_mlp` / :func:`train_mlp`: one small dense classifier and its training run,
+  the model every experiment of the chapter varies.
+- :func:`sweep`: train once per value of one hyperparameter.
+- :func:`find_learning_rate`: exponentially increasing learning rate, loss recorded per step.
+- :func:`schedule_lrs` (NumPy, by hand) and :func:`make_schedule` (the Keras objects).
+- :func:`cross_validate` and :func:`summarize_scores`: k-fold CV with scikit-learn splitters.
+- :func:`mlp_hypermodel`, :func:`make_tuner`, :func:`trials_table`: keras-tuner searches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numpy as np
+
+from dlhelpers._tf import import_tensorflow
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_int,
+    check_number,
+    check_same_length,
+    fail,
+)
+
+__all__ = [
+    "build_mlp",
+    "train_mlp",
+    "SweepResult",
+    "sweep",
+    "LRFinderResult",
+    "find_learning_rate",
+    "smooth_losses",
+    "suggest_learning_rate",
+    "SCHEDULES",
+    "schedule_lrs",
+    "make_schedule",
+    "CVResult",
+    "cross_validate",
+    "summarize_scores",
+    "TUNERS",
+    "mlp_hypermodel",
+    "make_tuner",
+    "trials_table",
+]
+
+SweepResult = namedtuple("SweepResult", ["param", "values", "histories"])
+LRFinderResult = namedtuple("LRFinderResult", ["lrs", "losses", "smoothed", "suggestion"])
+CVResult = namedtuple("CVResult", ["scores", "mean", "std"])
+SCHEDULES = ("constant", "exponential", "piecewise", "one_cycle")
+TUNERS = ("grid", "random", "bayesian")
+
+
+# --------------------------------------------------------------------------- the model
+def _check_xy(x, y, x_name="x", y_name="y"):
+    x = check_array(x, x_name, ndim=2)
+    y = check_array(y, y_name, ndim=1, dtype=None)
+    if y.dtype.kind not in "iu":
+        fail(y_name, "integer class labels", y)
+    check_same_length(**{x_name: x, y_name: y})
+    return x, y
+
+
+def build_mlp(
+    n_inputs: int,
+    n_classes: int,
+    *,
+    hidden_layers: int = 1,
+    units: int = 32,
+    learning_rate=1e-3,
+    seed: int = 0,
+):
+    """A compiled dense classifier: ``hidden_layers`` ReLU layers of ``units``, softmax output.
+
+    Args:
+        n_inputs: number of input features.
+        n_classes: number of classes (labels are integers ``0..n_classes-1``).
+        hidden_layers: number of hidden layers (0 gives multinomial logistic regression).
+        units: neurons per hidden layer.
+        learning_rate: Adam's learning rate, a positive number or a Keras schedule.
+        seed: seeds the weight initialisation (``keras.utils.set_random_seed``).
+
+    Returns:
+        A ``keras.Sequential`` compiled with Adam, sparse categorical cross-entropy
+        and accuracy.
+    """
+    n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    hidden_layers = check_int(hidden_layers, "hidden_layers", minimum=0, maximum=10)
+    units = check_int(units, "units", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    if not hasattr(learning_rate, "get_config"):  # a schedule passes through untouched
+        learning_rate = check_number(learning_rate, "learning_rate", minimum=0, strict=True)
+    import_tensorflow()
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    layers = [keras.Input((n_inputs,))]
+    layers += [keras.layers.Dense(units, activation="relu") for _ in range(hidden_layers)]
+    layers.append(keras.layers.Dense(n_classes, activation="softmax"))
+    model = keras.Sequential(layers)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def train_mlp(
+    x_train,
+    y_train,
+    x_val,
+    y_val,
+    *,
+    hidden_layers: int = 1,
+    units: int = 32,
+    learning_rate=1e-3,
+    batch_size: int = 32,
+    epochs: int = 10,
+    seed: int = 0,
+    callbacks=None,
+):
+    """Build :func:`build_mlp` and train it; the one training run every experiment varies.
+
+    Args:
+        x_train, y_train: ``(N, F)`` features and ``(N,)`` integer labels.
+        x_val, y_val: validation data with the same feature count.
+        hidden_layers, units, learning_rate, seed: passed to :func:`build_mlp`.
+        batch_size: mini-batch size.
+        epochs: number of passes over ``x_train``.
+        callbacks: optional list of Keras callbacks.
+
+    Returns:
+        ``(model, history)`` where ``history`` is a dict of per-epoch lists
+        (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``).
+    """
+    x_train, y_train = _check_xy(x_train, y_train, "x_train", "y_train")
+    x_val, y_val = _check_xy(x_val, y_val, "x_val", "y_val")
+    if x_val.shape[1] != x_train.shape[1]:
+        fail("x_val", f"{x_train.shape[1]} features like x_train", x_val)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    n_classes = int(max(y_train.max(), y_val.max())) + 1
+    model = build_mlp(
+        x_train.shape[1],
+        max(n_classes, 2),
+        hidden_layers=hidden_layers,
+        units=units,
+        learning_rate=learning_rate,
+        seed=seed,
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        batch_size=batch_size,
+        epochs=epochs,
+        verbose=0,
+        callbacks=callbacks or [],
+    )
+    return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+
+def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> SweepResult:
+    """Train :func:`train_mlp` once per value of one hyperparameter, all else fixed.
+
+    Args:
+        param: one of ``"learning_rate"``, ``"batch_size"``, ``"hidden_layers"``, ``"units"``,
+            ``"epochs"``.
+        values: the values to try (a non-empty sequence).
+        data: ``(x_train, y_train, x_val, y_val)``.
+        cache: an optional dict shared between sweeps: a run whose settings are
+            already in it is reused instead of retrained (runs are deterministic, so
+            the history would be the same). Not used when ``callbacks`` are given.
+        **fixed: the other keyword arguments of :func:`train_mlp` (same for every run).
+
+    Returns:
+        ``SweepResult(param, values, histories)``, ``histories[i]`` the history dict
+        of ``values[i]``.
+    """
+    check_choice(
+        param, "param", ("learning_rate", "batch_size", "hidden_layers", "units", "epochs")
+    )
+    if param in fixed:
+        fail("fixed", f"keyword arguments other than the swept {param!r}", sorted(fixed))
+    values = list(values)
+    if not values:
+        fail("values", "at least one value to try", values)
+    if not (isinstance(data, (tuple, list)) and len(data) == 4):
+        fail("data", "a tuple (x_train, y_train, x_val, y_val)", data)
+    if cache is not None and not isinstance(cache, dict):
+        fail("cache", "a dict (or None)", cache)
+    histories = []
+    fingerprint = _fingerprint(data) if cache is not None else None
+    for value in values:
+        settings = {**fixed, param: value}
+        key = (fingerprint, tuple(sorted((k, repr(v)) for k, v in settings.items())))
+        if cache is None or "callbacks" in settings or key not in cache:
+            history = train_mlp(*data, **settings)[1]
+            if cache is not None and "callbacks" not in settings:
+                cache[key] = history
+        else:
+            history = cache[key]
+        histories.append(history)
+    return SweepResult(param, values, histories)
+
+
+def _fingerprint(arrays) -> str:
+    """A digest of the data's bytes, so a cache never mixes runs on different data."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        digest.update(f"{a.shape}{a.dtype}".encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- LR finder
+def smooth_losses(losses, beta: float = 0.9) -> np.ndarray:
+    """Exponential moving average with bias correction (as in Adam), NaN kept as NaN.
+
+    ``s_t = beta * m_{t-1} + (1 - beta) * loss_t`` divided by ``1 - beta**(t+1)``.
+    """
+    losses = check_array(losses, "losses", ndim=1, allow_nan=True)
+    beta = check_number(beta, "beta", minimum=0, maximum=1, strict=False)
+    if beta >= 1:
+        fail("beta", "a number < 1", beta)
+    out = np.empty_like(losses)
+    avg = 0.0
+    for t, loss in enumerate(losses):
+        avg = beta * avg + (1 - beta) * loss
+        out[t] = avg / (1 - beta ** (t + 1))
+    return out
+
+
+def suggest_learning_rate(lrs, losses, *, factor: float = 10.0) -> float:
+    """The learning rate where the (smoothed) loss is lowest, divided by ``factor``.
+
+    At the lowest point the rate is already about to become too large; a
+    tenth of it still learns fast and stays clear of divergence (a rule of
+    thumb, not a law: check it by training).
+
+    Args:
+        lrs: ``(S,)`` increasing learning rates.
+        losses: ``(S,)`` losses recorded at those rates (NaN where training blew up).
+        factor: how far below the minimum to go (>= 1).
+
+    Returns:
+        The suggested learning rate (a float).
+    """
+    lrs = check_array(lrs, "lrs", ndim=1)
+    losses = check_array(losses, "losses", ndim=1, allow_nan=True)
+    check_same_length(lrs=lrs, losses=losses)
+    factor = check_number(factor, "factor", minimum=1)
+    if np.any(lrs <= 0) or np.any(np.diff(lrs) <= 0):
+        fail("lrs", "positive, strictly increasing learning rates", lrs)
+    if not np.any(np.isfinite(losses)):
+        fail("losses", "at least one finite loss", losses)
+    best = int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan)))
+    return float(lrs[best] / factor)
+
+
+def find_learning_rate(
+    model,
+    x,
+    y,
+    *,
+    min_lr: float = 1e-5,
+    max_lr: float = 1.0,
+    steps: int = 200,
+    batch_size: int = 32,
+    beta: float = 0.9,
+    diverge_factor: float = 4.0,
+    seed: int = 0,
+) -> LRFinderResult:
+    """Learning-rate range test: train with a rate that grows exponentially each step.
+
+    Step ``t`` uses ``min_lr * (max_lr / min_lr) ** (t / (steps - 1))`` on one random
+    mini-batch (``model.train_on_batch``) and records that batch's loss. The run
+    stops early once the smoothed loss exceeds ``diverge_factor`` times its best
+    value. The model's weights and optimizer state are restored afterwards, so
+    the test leaves the model as it found it.
+
+    Args:
+        model: a compiled Keras model whose optimizer has a plain (variable)
+            learning rate, not a schedule.
+        x, y: training inputs and targets (same number of rows).
+        min_lr, max_lr: first and last learning rate (``0 < min_lr < max_lr``).
+        steps: number of steps (mini-batches) at most.
+        batch_size: mini-batch size.
+        beta: smoothing of the loss curve (see :func:`smooth_losses`).
+        diverge_factor: stop when the smoothed loss exceeds this multiple of its minimum.
+        seed: seeds the order of the mini-batches.
+
+    Returns:
+        ``LRFinderResult(lrs, losses, smoothed, suggestion)``: the rates actually
+        used, the raw and smoothed losses, and :func:`suggest_learning_rate` of the
+        smoothed curve.
+
+    Raises:
+        ValueError: bad ranges, an uncompiled model, or a schedule as learning rate.
+    """
+    min_lr = check_number(min_lr, "min_lr", minimum=0, strict=True)
+    max_lr = check_number(max_lr, "max_lr", minimum=0, strict=True)
+    if max_lr <= min_lr:
+        fail("max_lr", f"a number > min_lr ({min_lr:g})", max_lr)
+    steps = check_int(steps, "steps", minimum=2)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    diverge_factor = check_number(diverge_factor, "diverge_factor", minimum=1, strict=True)
+    seed = check_int(seed, "seed", minimum=0)
+    x = np.asarray(x)
+    y = np.asarray(y)
+    n = check_same_length(x=x, y=y)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        fail("model", "a compiled Keras model (call model.compile first)", model)
+    import_tensorflow()
+    import keras
+
+    if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        fail(
+            "model",
+            "an optimizer with a plain learning rate, not a schedule",
+            optimizer._learning_rate,
+        )
+    weights = model.get_weights()
+    lr_before = float(optimizer.learning_rate.numpy())
+    if not optimizer.built:  # build now so its fresh state can be saved and restored
+        optimizer.build(model.trainable_variables)
+    optimizer_state = [v.numpy() for v in optimizer.variables]
+    rng = np.random.default_rng(seed)
+    lrs = min_lr * (max_lr / min_lr) ** (np.arange(steps) / (steps - 1))
+    losses, order = [], np.array([], dtype=np.int64)
+    best, avg = np.inf, 0.0
+    try:
+        for t, lr in enumerate(lrs):
+            if len(order) < batch_size:  # a fresh shuffle whenever the pass is used up
+                order = np.concatenate([order, rng.permutation(n)])
+            batch, order = order[:batch_size], order[batch_size:]
+            optimizer.learning_rate.assign(lr)
+            logs = model.train_on_batch(x[batch], y[batch], return_dict=True)
+            loss = float(logs["loss"])
+            losses.append(loss)
+            avg = beta * avg + (1 - beta) * loss
+            smoothed = avg / (1 - beta ** (t + 1))
+            if not np.isfinite(smoothed) or smoothed > diverge_factor * best:
+                break
+            best = min(best, smoothed)
+    finally:
+        model.set_weights(weights)
+        optimizer.learning_rate.assign(lr_before)
+        for var, value in zip(optimizer.variables, optimizer_state, strict=True):
+            var.assign(value)
+    losses = np.asarray(losses)
+    lrs = lrs[: len(losses)]
+    smoothed = smooth_losses(losses, beta)
+    return LRFinderResult(lrs, losses, smoothed, suggest_learning_rate(lrs, smoothed))
+
+
+# --------------------------------------------------------------------------- schedules
+def _schedule_params(kind: str, params: dict) -> dict:
+    required = {
+        "constant": ("learning_rate",),
+        "exponential": ("initial_learning_rate", "decay_steps", "decay_rate"),
+        "piecewise": ("boundaries", "values"),
+        "one_cycle": ("max_lr", "total_steps"),
+    }[kind]
+    optional = {
+        "exponential": {"staircase": False},
+        "one_cycle": {"warmup_fraction": 0.3, "div_factor": 25.0, "final_fraction": 1e-3},
+    }.get(kind, {})
+    missing = [name for name in required if name not in params]
+    unknown = sorted(set(params) - set(required) - set(optional))
+    if missing or unknown:
+        fail(
+            "params",
+            f"the {kind!r} schedule's arguments {', '.join(required)}"
+            + (f" (optional: {', '.join(optional)})" if optional else ""),
+            sorted(params),
+        )
+    out = {**optional, **params}
+    if kind == "constant":
+        check_number(out["learning_rate"], "learning_rate", minimum=0, strict=True)
+    elif kind == "exponential":
+        check_number(out["initial_learning_rate"], "initial_learning_rate", minimum=0, strict=True)
+        check_int(out["decay_steps"], "decay_steps", minimum=1)
+        check_number(out["decay_rate"], "decay_rate", minimum=0, strict=True)
+    elif kind == "piecewise":
+        bounds = check_array(out["boundaries"], "boundaries", ndim=1)
+        values = check_array(out["values"], "values", ndim=1)
+        if len(values) != len(bounds) + 1:
+            fail("values", f"{len(bounds) + 1} values (one more than boundaries)", values)
+        if np.any(np.diff(bounds) <= 0):
+            fail("boundaries", "strictly increasing step numbers", bounds)
+    else:
+        check_number(out["max_lr"], "max_lr", minimum=0, strict=True)
+        total = check_int(out["total_steps"], "total_steps", minimum=2)
+        frac = check_number(
+            out["warmup_fraction"], "warmup_fraction", minimum=0, maximum=1, strict=True
+        )
+        check_number(out["div_factor"], "div_factor", minimum=1)
+        check_number(out["final_fraction"], "final_fraction", minimum=0, maximum=1)
+        if not 1 <= round(frac * total) < total:
+            fail("warmup_fraction", f"a fraction giving 1 to {total - 1} warm-up steps", frac)
+    return out
+
+
+def schedule_lrs(kind: str, steps, **params) -> np.ndarray:
+    """Learning rate at each step, computed by hand with NumPy (float64).
+
+    The formulas are Keras' own, so the result matches :func:`make_schedule`:
+
+    - ``"constant"``: ``learning_rate``.
+    - ``"exponential"``: ``initial_learning_rate * decay_rate ** (step / decay_steps)``;
+      with ``staircase=True`` the exponent is floored (the rate drops in steps).
+    - ``"piecewise"``: ``values[i]`` while ``boundaries[i-1] < step <= boundaries[i]``.
+    - ``"one_cycle"``: a linear warm-up from ``max_lr / div_factor`` to ``max_lr`` over
+      ``round(warmup_fraction * total_steps)`` steps, then a cosine decay down to
+      ``max_lr * final_fraction`` at ``total_steps`` (Keras' ``CosineDecay`` with warm-up).
+
+    Args:
+        kind: one of :data:`SCHEDULES`.
+        steps: an int ``S`` (steps ``0..S-1``) or an array of step numbers.
+        **params: the schedule's arguments (named as in Keras).
+
+    Returns:
+        ``(S,)`` float64 learning rates.
+    """
+    check_choice(kind, "kind", SCHEDULES)
+    p = _schedule_params(kind, params)
+    if isinstance(steps, (int, np.integer)) and not isinstance(steps, bool):
+        step = np.arange(check_int(steps, "steps", minimum=1), dtype=np.float64)
+    else:
+        step = check_array(steps, "steps", ndim=1)
+        if np.any(step < 0):
+            fail("steps", "non-negative step numbers", step)
+    if kind == "constant":
+        return np.full(step.shape, float(p["learning_rate"]))
+    if kind == "exponential":
+        exponent = step / p["decay_steps"]
+        if p["staircase"]:
+            exponent = np.floor(exponent)
+        return p["initial_learning_rate"] * p["decay_rate"] ** exponent
+    if kind == "piecewise":
+        index = np.searchsorted(np.asarray(p["boundaries"], float), step, side="left")
+        return np.asarray(p["values"], float)[index]
+    warmup = round(p["warmup_fraction"] * p["total_steps"])
+    decay = p["total_steps"] - warmup
+    start = p["max_lr"] / p["div_factor"]
+    step = np.minimum(step, p["total_steps"])
+    up = start + (p["max_lr"] - start) * step / warmup
+    frac = np.clip(step - warmup, 0, None) / decay
+    alpha = p["final_fraction"]
+    down = p["max_lr"] * ((1 - alpha) * 0.5 * (1 + np.cos(math.pi * frac)) + alpha)
+    return np.where(step < warmup, up, down)
+
+
+def make_schedule(kind: str, **params):
+    """The Keras object for a schedule of :func:`schedule_lrs` (same arguments).
+
+    Returns:
+        A float for ``"constant"``, else a ``keras.optimizers.schedules`` object
+        (``ExponentialDecay``, ``PiecewiseConstantDecay`` or ``CosineDecay`` with
+        warm-up for the one-cycle schedule) to pass as an optimizer's learning rate.
+    """
+    check_choice(kind, "kind", SCHEDULES)
+    p = _schedule_params(kind, params)
+    import_tensorflow()
+    from keras.optimizers import schedules
+
+    if kind == "constant":
+        return float(p["learning_rate"])
+    if kind == "exponential":
+        return schedules.ExponentialDecay(
+            p["initial_learning_rate"],
+            p["decay_steps"],
+            p["decay_rate"],
+            staircase=p["staircase"],
+        )
+    if kind == "piecewise":
+        return schedules.PiecewiseConstantDecay(
+            [int(b) for b in p["boundaries"]], [float(v) for v in p["values"]]
+        )
+    warmup = round(p["warmup_fraction"] * p["total_steps"])
+    return schedules.CosineDecay(
+        initial_learning_rate=p["max_lr"] / p["div_factor"],
+        decay_steps=p["total_steps"] - warmup,
+        alpha=p["final_fraction"],
+        warmup_target=p["max_lr"],
+        warmup_steps=warmup,
+    )
+
+
+# --------------------------------------------------------------------------- k-fold CV
+def summarize_scores(scores) -> tuple[float, float]:
+    """Mean and sample standard deviation (``ddof=1``) of per-fold scores.
+
+    The sample standard deviation estimates how much one fold's score varies;
+    with a handful of folds ``ddof=0`` would understate it.
+
+    Returns:
+        ``(mean, std)`` as floats.
+    """
+    scores = check_array(scores, "scores", ndim=1, min_size=2)
+    return float(np.mean(scores)), float(np.std(scores, ddof=1))
+
+
+def cross_validate(
+    build_model,
+    x,
+    y,
+    *,
+    cv=5,
+    epochs: int = 10,
+    batch_size: int = 32,
+    metric: str = "accuracy",
+    seed: int = 0,
+) -> CVResult:
+    """K-fold cross-validation of a Keras model with a scikit-learn splitter.
+
+    For each split, a fresh model from ``build_model()`` (with the Keras seed
+    set to ``seed + fold``) is trained on the training rows and scored on the
+    held-out rows.
+
+    Args:
+        build_model: a function with no arguments returning a compiled Keras model
+            whose ``evaluate`` reports ``metric``.
+        x: ``(N, ...)`` inputs. y: ``(N,)`` targets.
+        cv: a number of folds (``StratifiedKFold`` for integer labels, else ``KFold``,
+            both shuffled with ``seed``), or any scikit-learn splitter with a
+            ``split(x, y)`` method (``KFold``, ``RepeatedStratifiedKFold``, ``ShuffleSplit``...).
+        epochs, batch_size: training settings for each fold.
+        metric: the name ``model.evaluate(..., return_dict=True)`` gives the score.
+        seed: seeds the splitter (when ``cv`` is an int) and the models.
+
+    Returns:
+        ``CVResult(scores, mean, std)``: ``(K,)`` per-split scores, their mean and
+        sample standard deviation.
+    """
+    if not callable(build_model):
+        fail("build_model", "a function that returns a compiled Keras model", build_model)
+    x = check_array(x, "x", ndim=(2, 3, 4))
+    y = check_array(y, "y", ndim=1, dtype=None)
+    n = check_same_length(x=x, y=y)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
+        k = check_int(cv, "cv", minimum=2, maximum=n)
+        splitter_cls = StratifiedKFold if y.dtype.kind in "iu" else KFold
+        cv = splitter_cls(n_splits=k, shuffle=True, random_state=seed)
+    elif not (hasattr(cv, "split") and hasattr(cv, "get_n_splits")):
+        fail("cv", "a number of folds or a scikit-learn splitter", cv)
+    import_tensorflow()
+    import keras
+
+    scores = []
+    for fold, (train, test) in enumerate(cv.split(x, y)):
+        keras.utils.set_random_seed(seed + fold)
+        model = build_model()
+        model.fit(x[train], y[train], epochs=epochs, batch_size=batch_size, verbose=0)
+        result = model.evaluate(x[test], y[test], verbose=0, return_dict=True)
+        if metric not in result:
+            fail("metric", "one of " + ", ".join(map(repr, result)), metric)
+        scores.append(float(result[metric]))
+    scores = np.asarray(scores)
+    mean, std = summarize_scores(scores) if len(scores) > 1 else (float(scores[0]), 0.0)
+    return CVResult(scores, mean, std)
+
+
+# --------------------------------------------------------------------------- keras-tuner
+def mlp_hypermodel(
+    n_inputs: int,
+    n_classes: int,
+    *,
+    learning_rates=(1e-3, 3e-3, 1e-2, 3e-2),
+    units=(16, 64),
+    hidden_layers=(1, 2),
+):
+    """A keras-tuner build function for :func:`build_mlp` over a small search space.
+
+    Args:
+        n_inputs, n_classes: the data's shape.
+        learning_rates, units, hidden_layers: the values each hyperparameter may
+            take (``hp.Choice``), so grid, random and Bayesian search share one space.
+
+    Returns:
+        ``build(hp)``, a function keras-tuner calls with its ``HyperParameters``.
+    """
+    n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    space = {"learning_rate": learning_rates, "units": units, "hidden_layers": hidden_layers}
+    for name, values in space.items():
+        if not (isinstance(values, (tuple, list)) and len(values) >= 1):
+            fail(name, "a non-empty tuple of values to search", values)
+
+    def build(hp):
+        return build_mlp(
+            n_inputs,
+            n_classes,
+            hidden_layers=hp.Choice("hidden_layers", list(hidden_layers)),
+            units=hp.Choice("units", list(units)),
+            learning_rate=hp.Choice("learning_rate", [float(v) for v in learning_rates]),
+            seed=0,
+        )
+
+    return build
+
+
+def make_tuner(
+    kind: str,
+    hypermodel,
+    *,
+    directory: str,
+    max_trials: int = 5,
+    objective: str = "val_accuracy",
+    seed: int = 0,
+    project_name: str | None = None,
+    initial_points: int = 2,
+):
+    """A keras-tuner tuner of the given kind, writing its trials under ``directory``.
+
+    Args:
+        kind: ``"grid"`` (``GridSearch``), ``"random"`` (``RandomSearch``) or
+            ``"bayesian"`` (``BayesianOptimization``, Gaussian-process surrogate).
+        hypermodel: a build function such as :func:`mlp_hypermodel` returns.
+        directory: where trials are stored; use a ``tempfile.mkdtemp()`` folder.
+        max_trials: the search budget (number of models trained).
+        objective: the logged metric to maximise (names starting ``val_`` need
+            validation data in ``search``).
+        seed: seeds the tuner's sampling.
+        project_name: sub-folder name (default: ``kind``).
+        initial_points: for ``"bayesian"``, how many random trials come before the
+            Gaussian process guides the search. keras-tuner's default (3 per
+            hyperparameter) would exceed a small budget and make it a random search.
+
+    Returns:
+        The tuner; call ``tuner.search(x, y, validation_data=..., epochs=..., verbose=0)``.
+    """
+    check_choice(kind, "kind", TUNERS)
+    max_trials = check_int(max_trials, "max_trials", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    if not isinstance(directory, str) or not directory:
+        fail("directory", "a folder path (for example tempfile.mkdtemp())", directory)
+    import_tensorflow()
+    import keras_tuner as kt
+
+    cls = {"grid": kt.GridSearch, "random": kt.RandomSearch, "bayesian": kt.BayesianOptimization}[
+        kind
+    ]
+    extra = {}
+    if kind == "bayesian":  # keras-tuner's own default would spend a small budget at random
+        extra["num_initial_points"] = check_int(initial_points, "initial_points", minimum=1)
+    return cls(
+        hypermodel,
+        objective=kt.Objective(objective, direction="max"),
+        max_trials=max_trials,
+        seed=seed,
+        directory=directory,
+        project_name=project_name or kind,
+        overwrite=True,
+        **extra,
+    )
+
+
+def trials_table(tuner):
+    """One row per completed trial, in the order the trials ran.
+
+    Returns:
+        A pandas DataFrame with ``trial`` (1, 2, ...), one column per
+        hyperparameter, and ``score`` (the objective), plus ``best_so_far``.
+    """
+    import pandas as pd
+
+    oracle = getattr(tuner, "oracle", None)
+    if oracle is None:
+        fail("tuner", "a keras-tuner Tuner", tuner)
+    rows = []
+    for trial_id in sorted(oracle.trials, key=lambda t: int(t)):
+        trial = oracle.trials[trial_id]
+        if trial.score is None:
+            continue
+        rows.append(
+            {
+                "trial": int(trial_id) + 1,
+                **trial.hyperparameters.values,
+                "score": float(trial.score),
+            }
+        )
+    table = pd.DataFrame(rows)
+    if len(table):
+        table["best_so_far"] = table["score"].cummax()
+    return table

@@ -1,0 +1,416 @@
+"""dlhelpers.tuning: schedules by hand equal Keras', the LR finder, k-fold CV, keras-tuner."""
+
+import numpy as np
+import pytest
+
+from dlhelpers import tuning as T
+
+
+def _data(n=120, features=6, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, features))
+    y = (x[:, :classes].argmax(axis=1)).astype(np.int64)
+    return x, y
+
+
+# --------------------------------------------------------------------------- schedules
+def _random_params(kind, rng):
+    if kind == "constant":
+        return {"learning_rate": float(rng.uniform(1e-4, 1e-1))}
+    if kind == "exponential":
+        return {
+            "initial_learning_rate": float(rng.uniform(1e-3, 1e-1)),
+            "decay_steps": int(rng.integers(1, 60)),
+            "decay_rate": float(rng.uniform(0.1, 1)),
+            "staircase": bool(rng.integers(2)),
+        }
+    if kind == "piecewise":
+        bounds = np.sort(rng.choice(np.arange(1, 150), size=int(rng.integers(1, 4)), replace=False))
+        return {
+            "boundaries": bounds.tolist(),
+            "values": rng.uniform(1e-4, 1e-1, size=len(bounds) + 1).tolist(),
+        }
+    return {
+        "max_lr": float(rng.uniform(1e-3, 1e-1)),
+        "total_steps": int(rng.integers(10, 150)),
+        "warmup_fraction": float(rng.uniform(0.1, 0.6)),
+        "div_factor": float(rng.uniform(5, 30)),
+        "final_fraction": float(rng.uniform(0, 0.1)),
+    }
+
+
+@pytest.mark.parametrize("kind", T.SCHEDULES)
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_schedule_by_hand_equals_keras(tf, kind, seed):
+    rng = np.random.default_rng(seed)
+    params = _random_params(kind, rng)
+    steps = np.arange(200)
+    by_hand = T.schedule_lrs(kind, steps, **params)
+    schedule = T.make_schedule(kind, **params)
+    if kind == "constant":
+        keras_lrs = np.full(len(steps), schedule)
+    else:
+        keras_lrs = np.array([float(schedule(int(s))) for s in steps])
+    np.testing.assert_allclose(by_hand, keras_lrs, rtol=2e-6, atol=1e-12)
+    assert by_hand.shape == (200,) and by_hand.dtype == np.float64
+
+
+def test_schedule_shapes_of_the_curves():
+    exp = T.schedule_lrs(
+        "exponential",
+        100,
+        initial_learning_rate=0.1,
+        decay_steps=10,
+        decay_rate=0.5,
+        staircase=True,
+    )
+    assert exp[0] == 0.1 and exp[9] == 0.1 and exp[10] == 0.05
+    piece = T.schedule_lrs("piecewise", 30, boundaries=[10, 20], values=[3.0, 2.0, 1.0])
+    assert piece[10] == 3.0 and piece[11] == 2.0 and piece[21] == 1.0
+    cycle = T.schedule_lrs(
+        "one_cycle",
+        101,
+        max_lr=1.0,
+        total_steps=100,
+        warmup_fraction=0.3,
+        div_factor=10.0,
+        final_fraction=0.0,
+    )
+    assert cycle[0] == pytest.approx(0.1) and cycle.argmax() == 30 and cycle[30] == 1.0
+    assert np.all(np.diff(cycle[:31]) > 0) and np.all(np.diff(cycle[30:]) <= 1e-12)
+    assert cycle[100] == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kind, params, match",
+    [
+        ("cosine", {}, "kind: expected one of 'constant'"),
+        ("exponential", {"initial_learning_rate": 0.1}, "params: expected the 'exponential'"),
+        ("constant", {"learning_rate": 0.1, "lr": 1}, "params: expected the 'constant'"),
+        ("constant", {"learning_rate": -1.0}, "learning_rate: expected a number > 0"),
+        (
+            "piecewise",
+            {"boundaries": [10, 5], "values": [1, 2, 3]},
+            "boundaries: expected strictly increasing",
+        ),
+        ("piecewise", {"boundaries": [10], "values": [1, 2, 3]}, "values: expected 2 values"),
+        (
+            "one_cycle",
+            {"max_lr": 0.1, "total_steps": 10, "warmup_fraction": 0.01},
+            "warmup_fraction: expected a fraction giving 1 to 9 warm-up steps",
+        ),
+        (
+            "exponential",
+            {"initial_learning_rate": 0.1, "decay_steps": 0, "decay_rate": 0.5},
+            "decay_steps: expected an integer >= 1",
+        ),
+    ],
+)
+def test_schedule_errors(kind, params, match):
+    with pytest.raises(ValueError, match=match):
+        T.schedule_lrs(kind, 10, **params)
+
+
+def test_schedule_steps_errors():
+    with pytest.raises(ValueError, match="steps: expected non-negative step numbers"):
+        T.schedule_lrs("constant", [-1, 2], learning_rate=0.1)
+
+
+# --------------------------------------------------------------------------- LR finder
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.98])
+def test_smooth_losses_by_hand(beta):
+    losses = np.random.default_rng(3).random(30)
+    avg, expected = 0.0, []
+    for t, loss in enumerate(losses):
+        avg = beta * avg + (1 - beta) * loss
+        expected.append(avg / (1 - beta ** (t + 1)))
+    np.testing.assert_allclose(T.smooth_losses(losses, beta), expected)
+
+
+def test_suggest_learning_rate():
+    lrs = np.geomspace(1e-4, 1, 50)
+    losses = (np.log10(lrs) + 1.5) ** 2  # lowest at lr = 10**-1.5
+    best = lrs[np.argmin(losses)]
+    assert T.suggest_learning_rate(lrs, losses) == pytest.approx(best / 10)
+    assert T.suggest_learning_rate(lrs, losses, factor=3) == pytest.approx(best / 3)
+    losses[-5:] = np.nan
+    assert T.suggest_learning_rate(lrs, losses) == pytest.approx(best / 10)
+    with pytest.raises(ValueError, match="lrs: expected positive, strictly increasing"):
+        T.suggest_learning_rate(lrs[::-1], losses)
+    with pytest.raises(ValueError, match="losses: expected at least one finite loss"):
+        T.suggest_learning_rate(lrs, np.full(50, np.nan))
+    with pytest.raises(ValueError, match="lrs, losses: expected the same number of rows"):
+        T.suggest_learning_rate(lrs[:3], losses)
+
+
+@pytest.mark.parametrize("seed, batch_size", [(0, 8), (1, 16), (2, 50)])
+def test_lr_finder_steps_by_hand(tf, seed, batch_size):
+    """Loss 0 is the untouched model's; loss 1 follows one SGD step at lrs[0] by hand."""
+    import keras
+
+    x, y = _data(seed=seed)
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(5, activation="tanh"),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy")
+    weights = [w.copy() for w in model.get_weights()]
+    result = T.find_learning_rate(
+        model, x, y, min_lr=1e-2, max_lr=10.0, steps=30, batch_size=batch_size, seed=seed
+    )
+    order = np.random.default_rng(seed).permutation(len(x))
+    b0, b1 = order[:batch_size], order[batch_size : 2 * batch_size]
+    loss_fn = keras.losses.SparseCategoricalCrossentropy()
+    np.testing.assert_allclose(result.losses[0], loss_fn(y[b0], model(x[b0])), rtol=1e-5)
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y[b0], model(x[b0]))
+    grads = tape.gradient(loss, model.trainable_variables)
+    for var, grad in zip(model.trainable_variables, grads, strict=True):
+        var.assign(var - result.lrs[0] * grad)
+    np.testing.assert_allclose(result.losses[1], loss_fn(y[b1], model(x[b1])), rtol=1e-5)
+    model.set_weights(weights)
+    expected = 1e-2 * 1000.0 ** (np.arange(len(result.lrs)) / 29)
+    np.testing.assert_allclose(result.lrs, expected)
+
+
+def test_lr_finder_restores_model_and_stops_on_divergence(tf):
+    x, y = _data(n=200)
+    model = T.build_mlp(6, 3, units=16, learning_rate=1e-3, seed=0)
+    model.fit(x, y, epochs=1, verbose=0)  # optimizer state exists already
+    weights = model.get_weights()
+    state = [v.numpy() for v in model.optimizer.variables]
+    result = T.find_learning_rate(model, x, y, min_lr=1e-4, max_lr=1e4, steps=300, seed=1)
+    assert len(result.lrs) < 300  # a rate of 1e4 blows up long before the end
+    assert result.lrs[0] <= result.suggestion <= result.lrs[-1]
+    assert np.nanmin(result.smoothed) < result.smoothed[0]
+    for a, b in zip(weights, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(state, model.optimizer.variables, strict=True):
+        np.testing.assert_array_equal(a, b.numpy())
+    assert float(model.optimizer.learning_rate.numpy()) == pytest.approx(1e-3)
+
+
+def test_lr_finder_errors(tf):
+    import keras
+
+    x, y = _data()
+    model = T.build_mlp(6, 3)
+    with pytest.raises(ValueError, match=r"max_lr: expected a number > min_lr \(0.1\)"):
+        T.find_learning_rate(model, x, y, min_lr=0.1, max_lr=0.01)
+    with pytest.raises(ValueError, match="steps: expected an integer >= 2"):
+        T.find_learning_rate(model, x, y, steps=1)
+    with pytest.raises(ValueError, match="x, y: expected the same number of rows"):
+        T.find_learning_rate(model, x, y[:-1])
+    raw = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="model: expected a compiled Keras model"):
+        T.find_learning_rate(raw, x, y)
+    scheduled = T.build_mlp(
+        6,
+        3,
+        learning_rate=T.make_schedule(
+            "exponential", initial_learning_rate=0.1, decay_steps=10, decay_rate=0.5
+        ),
+    )
+    with pytest.raises(ValueError, match="model: expected an optimizer with a plain learning"):
+        T.find_learning_rate(scheduled, x, y)
+
+
+# --------------------------------------------------------------------------- model, sweep
+@pytest.mark.parametrize(
+    "n_inputs, n_classes, layers, units", [(6, 3, 0, 8), (64, 10, 1, 32), (5, 2, 3, 7)]
+)
+def test_build_mlp_parameter_count(tf, n_inputs, n_classes, layers, units):
+    model = T.build_mlp(n_inputs, n_classes, hidden_layers=layers, units=units)
+    widths = [n_inputs] + [units] * layers + [n_classes]
+    expected = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:], strict=True))
+    assert model.count_params() == expected
+    assert model.output_shape == (None, n_classes)
+
+
+def test_build_mlp_is_seeded(tf):
+    a = T.build_mlp(6, 3, seed=4).get_weights()
+    b = T.build_mlp(6, 3, seed=4).get_weights()
+    c = T.build_mlp(6, 3, seed=5).get_weights()
+    np.testing.assert_array_equal(a[0], b[0])
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_build_and_train_errors(tf):
+    with pytest.raises(ValueError, match="n_classes: expected an integer >= 2"):
+        T.build_mlp(4, 1)
+    with pytest.raises(ValueError, match="learning_rate: expected a number > 0"):
+        T.build_mlp(4, 2, learning_rate=0.0)
+    x, y = _data()
+    with pytest.raises(ValueError, match="y_train: expected integer class labels"):
+        T.train_mlp(x, y.astype(float), x, y)
+    with pytest.raises(ValueError, match="x_val: expected 6 features like x_train"):
+        T.train_mlp(x, y, x[:, :4], y)
+    with pytest.raises(ValueError, match="param: expected one of 'learning_rate'"):
+        T.sweep("dropout", [0.1], (x, y, x, y))
+    with pytest.raises(ValueError, match="fixed: expected keyword arguments other than"):
+        T.sweep("units", [4], (x, y, x, y), units=8)
+    with pytest.raises(ValueError, match="data: expected a tuple"):
+        T.sweep("units", [4], (x, y))
+
+
+def test_sweep_trains_once_per_value_and_equals_train_mlp(tf):
+    x, y = _data(n=90)
+    data = (x[:60], y[:60], x[60:], y[60:])
+    result = T.sweep("units", [2, 8], data, epochs=3, batch_size=16, learning_rate=1e-2)
+    assert result.param == "units" and result.values == [2, 8]
+    assert [len(h["val_loss"]) for h in result.histories] == [3, 3]
+    _, single = T.train_mlp(*data, units=8, epochs=3, batch_size=16, learning_rate=1e-2)
+    np.testing.assert_allclose(result.histories[1]["val_loss"], single["val_loss"], rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- k-fold CV
+@pytest.mark.parametrize("scores", [[0.5, 0.7], [0.9, 0.8, 0.95, 0.85, 0.9]])
+def test_summarize_scores(scores):
+    mean, std = T.summarize_scores(scores)
+    assert mean == pytest.approx(np.mean(scores))
+    assert std == pytest.approx(np.std(scores, ddof=1))
+
+
+def test_summarize_scores_needs_two():
+    with pytest.raises(ValueError, match="scores: expected at least 2 element"):
+        T.summarize_scores([0.9])
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_cross_validate_equals_a_loop_by_hand(tf, k):
+    import keras
+    from sklearn.model_selection import StratifiedKFold
+
+    x, y = _data(n=60, seed=k)
+
+    def build():
+        return T.build_mlp(6, 3, units=4, learning_rate=1e-2, seed=0)
+
+    result = T.cross_validate(build, x, y, cv=k, epochs=2, batch_size=16, seed=3)
+    by_hand = []
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=3)
+    for fold, (train, test) in enumerate(splitter.split(x, y)):
+        keras.utils.set_random_seed(3 + fold)
+        model = build()
+        model.fit(x[train], y[train], epochs=2, batch_size=16, verbose=0)
+        by_hand.append(model.evaluate(x[test], y[test], verbose=0, return_dict=True)["accuracy"])
+    np.testing.assert_allclose(result.scores, by_hand, rtol=1e-6)
+    assert result.mean == pytest.approx(np.mean(by_hand))
+    assert result.std == pytest.approx(np.std(by_hand, ddof=1))
+
+
+def test_cross_validate_accepts_any_splitter(tf):
+    from sklearn.model_selection import RepeatedKFold
+
+    x, y = _data(n=40)
+    result = T.cross_validate(
+        lambda: T.build_mlp(6, 3, units=4),
+        x,
+        y,
+        cv=RepeatedKFold(n_splits=2, n_repeats=2, random_state=0),
+        epochs=1,
+        metric="loss",
+    )
+    assert result.scores.shape == (4,) and np.all(result.scores > 0)
+
+
+def test_cross_validate_errors(tf):
+    x, y = _data(n=30)
+    with pytest.raises(ValueError, match="build_model: expected a function"):
+        T.cross_validate(None, x, y)
+    with pytest.raises(ValueError, match="cv: expected a number of folds or a scikit-learn"):
+        T.cross_validate(lambda: T.build_mlp(6, 3), x, y, cv="five")
+    with pytest.raises(ValueError, match="cv: expected an integer >= 2"):
+        T.cross_validate(lambda: T.build_mlp(6, 3), x, y, cv=1)
+    with pytest.raises(ValueError, match="metric: expected one of"):
+        T.cross_validate(lambda: T.build_mlp(6, 3), x, y, cv=2, epochs=1, metric="f1")
+
+
+# --------------------------------------------------------------------------- keras-tuner
+@pytest.mark.parametrize("kind", T.TUNERS)
+def test_tuners_run_and_table(tf, tmp_path, kind):
+    x, y = _data(n=80)
+    build = T.mlp_hypermodel(6, 3, learning_rates=(1e-3, 1e-2), units=(4, 8), hidden_layers=(1,))
+    tuner = T.make_tuner(kind, build, directory=str(tmp_path), max_trials=3, seed=0)
+    tuner.search(x[:60], y[:60], validation_data=(x[60:], y[60:]), epochs=1, verbose=0)
+    table = T.trials_table(tuner)
+    assert list(table["trial"]) == [1, 2, 3]
+    assert {"learning_rate", "units", "hidden_layers", "score", "best_so_far"} <= set(table)
+    assert np.all(np.diff(table["best_so_far"]) >= 0)
+    assert table["best_so_far"].iloc[-1] == table["score"].max()
+    if kind == "bayesian":
+        assert tuner.oracle.num_initial_points == 2
+    if kind == "grid":  # grid search walks the grid: no configuration twice
+        assert not table[["learning_rate", "units"]].duplicated().any()
+    assert (tmp_path / kind).is_dir()
+
+
+def test_tuner_errors(tmp_path):
+    build = T.mlp_hypermodel(6, 3)
+    with pytest.raises(ValueError, match="kind: expected one of 'grid', 'random', 'bayesian'"):
+        T.make_tuner("hyperband", build, directory=str(tmp_path))
+    with pytest.raises(ValueError, match="directory: expected a folder path"):
+        T.make_tuner("random", build, directory="")
+    with pytest.raises(ValueError, match="units: expected a non-empty tuple"):
+        T.mlp_hypermodel(6, 3, units=())
+    with pytest.raises(ValueError, match="tuner: expected a keras-tuner Tuner"):
+        T.trials_table(object())
+
+
+def test_sweep_cache_reuses_identical_runs_only(tf, monkeypatch):
+    x, y = _data(n=90)
+    data = (x[:60], y[:60], x[60:], y[60:])
+    calls = []
+    real = T.train_mlp
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(T, "train_mlp", counting)
+    cache = {}
+    first = T.sweep("units", [2, 8], data, cache=cache, epochs=2, learning_rate=1e-2)
+    second = T.sweep("learning_rate", [1e-3, 1e-2], data, cache=cache, epochs=2, units=8)
+    assert len(calls) == 3  # units=8, lr=1e-2 ran once
+    assert second.histories[1] is first.histories[1]
+    other = (x[:60] + 1.0, y[:60], x[60:], y[60:])  # other data: never served from the cache
+    T.sweep("units", [8], other, cache=cache, epochs=2, learning_rate=1e-2)
+    assert len(calls) == 4
+    with pytest.raises(ValueError, match="cache: expected a dict"):
+        T.sweep("units", [8], data, cache=[], epochs=1)
+
+
+# --------------------------------------------------------------------------- plots
+def test_plots_return_figures_and_check_input():
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from dlhelpers import plots
+
+    history = {"val_loss": [1.0, 0.5, 0.3], "val_accuracy": [0.5, 0.7, 0.8]}
+    sweep = T.SweepResult("units", [4, 8], [history, history])
+    assert isinstance(plots.plot_sweeps([sweep, sweep]), Figure)
+    assert len(plots.plot_sweeps([sweep, sweep]).axes) == 2
+    fig = plots.plot_histories({"a": history}, "val_accuracy")
+    assert fig.axes[0].lines[0].get_ydata().tolist() == history["val_accuracy"]
+    lrs = np.geomspace(1e-4, 1, 20)
+    result = T.LRFinderResult(lrs, np.linspace(2, 1, 20), np.linspace(2, 1, 20), 0.1)
+    assert isinstance(plots.plot_lr_finder(result), Figure)
+    assert isinstance(plots.plot_schedules({"c": np.full(10, 0.1)}), Figure)
+    assert isinstance(plots.plot_cv_spread([0.8, 0.9, 0.85], [0.86, 0.85]), Figure)
+    table = pd.DataFrame({"trial": [1, 2], "score": [0.5, 0.7], "best_so_far": [0.5, 0.7]})
+    assert isinstance(plots.plot_trials({"random": table}), Figure)
+    with pytest.raises(ValueError, match="histories: expected history dicts with a 'val_f1'"):
+        plots.plot_histories({"a": history}, "val_f1")
+    with pytest.raises(ValueError, match="sweeps: expected a non-empty list of SweepResult"):
+        plots.plot_sweeps([])
+    with pytest.raises(ValueError, match="result: expected an LRFinderResult"):
+        plots.plot_lr_finder(history)
+    with pytest.raises(ValueError, match=r"tables\['grid'\]: expected a table from trials_table"):
+        plots.plot_trials({"grid": pd.DataFrame({"trial": [1]})})
+    with pytest.raises(ValueError, match="kfold_means: expected a 1-D array"):
+        plots.plot_cv_spread([0.8, 0.9], [[0.8]])
