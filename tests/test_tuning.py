@@ -395,7 +395,7 @@ def test_plots_return_figures_and_check_input():
     sweep = T.SweepResult("units", [4, 8], [history, history])
     assert isinstance(plots.plot_sweeps([sweep, sweep]), Figure)
     assert len(plots.plot_sweeps([sweep, sweep]).axes) == 2
-    fig = plots.plot_histories({"a": history}, "val_accuracy")
+    fig = plots.plot_run_histories({"a": history}, "val_accuracy")
     assert fig.axes[0].lines[0].get_ydata().tolist() == history["val_accuracy"]
     lrs = np.geomspace(1e-4, 1, 20)
     result = T.LRFinderResult(lrs, np.linspace(2, 1, 20), np.linspace(2, 1, 20), 0.1)
@@ -405,7 +405,7 @@ def test_plots_return_figures_and_check_input():
     table = pd.DataFrame({"trial": [1, 2], "score": [0.5, 0.7], "best_so_far": [0.5, 0.7]})
     assert isinstance(plots.plot_trials({"random": table}), Figure)
     with pytest.raises(ValueError, match="histories: expected history dicts with a 'val_f1'"):
-        plots.plot_histories({"a": history}, "val_f1")
+        plots.plot_run_histories({"a": history}, "val_f1")
     with pytest.raises(ValueError, match="sweeps: expected a non-empty list of SweepResult"):
         plots.plot_sweeps([])
     with pytest.raises(ValueError, match="result: expected an LRFinderResult"):

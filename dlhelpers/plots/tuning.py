@@ -9,7 +9,7 @@ from dlhelpers._validation import check_array, fail
 
 __all__ = [
     "plot_sweeps",
-    "plot_histories",
+    "plot_run_histories",
     "plot_lr_finder",
     "plot_schedules",
     "plot_cv_spread",
@@ -37,7 +37,7 @@ def _check_history(history, metric, name="histories"):
         fail(name, f"history dicts with a {metric!r} entry", keys)
 
 
-def plot_histories(histories: dict, metric: str = "val_loss", *, ax=None, title=None) -> Figure:
+def plot_run_histories(histories: dict, metric: str = "val_loss", *, ax=None, title=None) -> Figure:
     """One curve per training run: ``metric`` against the epoch.
 
     Args:
@@ -83,7 +83,7 @@ def plot_sweeps(sweeps, metric: str = "val_loss") -> Figure:
             f"{result.param}={v:g}" if isinstance(v, float) else f"{result.param}={v}"
             for v in result.values
         ]
-        plot_histories(
+        plot_run_histories(
             dict(zip(labels, result.histories, strict=True)), metric, ax=ax, title=result.param
         )
         ax.legend(fontsize="x-small")
