@@ -18,8 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# JupyterLab refuses to run as root unless told; containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: install
-	$(BIN)/jupyter lab notebooks/01_deep_learning_workflow.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/01_deep_learning_workflow.ipynb
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadscope
