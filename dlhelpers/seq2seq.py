@@ -14,7 +14,6 @@ Importing this module does not import TensorFlow.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import namedtuple
 
@@ -57,12 +56,19 @@ def _ordinal(day: int) -> str:
     return f"{day}{_ORDINAL.get(day, 'th')}"
 
 
+# English names, hard-coded: ``calendar`` would follow the machine's locale.
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+
+
 def _month(d: datetime.date) -> str:
-    return calendar.month_name[d.month].lower()
+    return _MONTHS[d.month - 1]
 
 
 def _weekday(d: datetime.date) -> str:
-    return calendar.day_name[d.weekday()].lower()
+    return _WEEKDAYS[d.weekday()]
 
 
 # Short formats put every field in a few characters; long ones spell things out and
@@ -99,7 +105,8 @@ def make_dates(
     Args:
         n: how many dates.
         seed: seed of the random generator (same seed, same dates).
-        formats: names from :data:`DATE_FORMATS` to draw from (default: all).
+        formats: a name or a list of names from :data:`DATE_FORMATS` to draw from
+            (default: all).
         max_dates: each line holds 1 to ``max_dates`` dates (drawn uniformly).
         first_year, last_year: the range of years (inclusive).
 
@@ -112,6 +119,8 @@ def make_dates(
         ValueError: ``n`` < 1, an unknown format, or an empty year range.
     """
     n = check_int(n, "n", minimum=1)
+    if isinstance(formats, str):
+        formats = [formats]  # one format name, not a sequence of characters
     names = list(DATE_FORMATS) if formats is None else list(formats)
     for name in names:
         check_choice(name, "formats", tuple(DATE_FORMATS))
@@ -252,6 +261,15 @@ def encode_pairs(
         raise ValueError(
             f"inputs, targets: expected the same number of strings, received "
             f"{len(inputs)} and {len(targets)}."
+        )
+    in_length = check_int(in_length, "in_length", minimum=1)
+    out_length = check_int(out_length, "out_length", minimum=1)
+    longest = max((len(t) for t in targets), default=0)
+    if longest + 1 > out_length:
+        fail(
+            "out_length",
+            f"at least {longest + 1} (the longest target, {longest} characters, plus the end token)",
+            out_length,
         )
     enc = in_vocab.encode(inputs, in_length)
     full = out_vocab.encode(targets, out_length + 1, start=True, end=True)
@@ -464,8 +482,9 @@ def attention_weights(model, encoder_input, decoder_input) -> np.ndarray:
             "an encoder-decoder built with attention=True (a layer named 'attention')",
             f"model {model.name!r} with layers {sorted(names)}",
         )
-    enc = check_array(encoder_input, "encoder_input", ndim=2, dtype=np.int32)
-    dec = check_array(decoder_input, "decoder_input", ndim=2, dtype=np.int32)
+    in_size, out_size = _input_vocab_sizes(model)
+    enc = _check_ids(encoder_input, "encoder_input", in_size)
+    dec = _check_ids(decoder_input, "decoder_input", out_size)
     if len(enc) != len(dec):
         fail("decoder_input", f"{len(enc)} rows like encoder_input", dec)
     # the layer was called with return_attention_scores=True: its output is (context, weights)
@@ -473,10 +492,38 @@ def attention_weights(model, encoder_input, decoder_input) -> np.ndarray:
     return np.asarray(scores.predict_on_batch([enc, dec]))
 
 
+def _check_ids(x, name: str, vocab_size) -> np.ndarray:
+    """A 2-D array of integer ids in ``[0, vocab_size)`` (floats are not silently truncated)."""
+    a = check_array(x, name, ndim=2, dtype=None)
+    if a.dtype.kind not in "iu":
+        if a.dtype.kind != "f" or not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
+            fail(name, "integer token ids", a)
+    if np.any(a < 0) or (vocab_size is not None and np.any(a >= vocab_size)):
+        _reject(
+            name,
+            f"ids in [0, {vocab_size})" if vocab_size else "non-negative ids",
+            f"values from {a.min()} to {a.max()}",
+        )
+    return a.astype(np.int32)
+
+
+def _input_vocab_sizes(model):
+    """Input vocabulary sizes of the model's two embeddings (None when not found)."""
+    sizes = []
+    for name in ("encoder_embedding", "decoder_embedding"):
+        try:
+            sizes.append(int(model.get_layer(name).input_dim))
+        except (ValueError, AttributeError):
+            sizes.append(None)
+    return sizes
+
+
 def teacher_forced_decode(model, encoder_input, decoder_input, batch_size: int = 512):
     """Predicted ids when the decoder is fed the *true* previous characters: ``(N, T)``."""
-    enc = check_array(encoder_input, "encoder_input", ndim=2, dtype=np.int32)
-    dec = check_array(decoder_input, "decoder_input", ndim=2, dtype=np.int32)
+    in_size, out_size = _input_vocab_sizes(model)
+    enc = _check_ids(encoder_input, "encoder_input", in_size)
+    dec = _check_ids(decoder_input, "decoder_input", out_size)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     if len(enc) != len(dec):
         fail("decoder_input", f"{len(enc)} rows like encoder_input", dec)
     return np.argmax(_predict(model, enc, dec, batch_size), axis=-1).astype(np.int32)
@@ -504,8 +551,13 @@ def greedy_decode(
     Returns:
         ``(N, out_length)`` predicted ids.
     """
-    enc = check_array(encoder_input, "encoder_input", ndim=2, dtype=np.int32)
+    in_size, out_size = _input_vocab_sizes(model)
+    enc = _check_ids(encoder_input, "encoder_input", in_size)
     out_length = check_int(out_length, "out_length", minimum=1)
+    start_id = check_int(start_id, "start_id", minimum=0)
+    if out_size is not None and start_id >= out_size:
+        fail("start_id", f"an id below the output vocabulary size {out_size}", start_id)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     dec = np.zeros((len(enc), out_length), dtype=np.int32)
     dec[:, 0] = start_id
     pred = np.zeros_like(dec)

@@ -59,6 +59,20 @@ def test_explorer_needs_examples(setup):
 
 
 # ----------------------------------------------------------------- the plots it uses
+def test_explorer_needs_an_attention_model(tf):
+    model = s.build_encoder_decoder(20, 10, 8, 5, units=4, embed_dim=2, attention=False)
+    iv, ov = s.CharVocab("abc"), s.CharVocab("0123456")
+    with pytest.raises(ValueError, match="model: expected an encoder-decoder built with attention"):
+        AttentionExplorer(model, iv, ov, 8, 5, ["abc"])
+
+
+def test_plot_temperatures_needs_temperatures():
+    from dlhelpers.plots import plot_temperatures
+
+    with pytest.raises(ValueError, match=r"temperatures: expected at least one temperature"):
+        plot_temperatures(np.array([0.2, 0.3, 0.5]), [])
+
+
 def test_plot_attention_draws_the_weights():
     from matplotlib.figure import Figure
 

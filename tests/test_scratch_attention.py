@@ -60,10 +60,40 @@ def test_default_scale_is_one_over_sqrt_d():
 def test_causal_mask_blocks_the_future():
     rng = np.random.default_rng(6)
     x = rng.normal(size=(2, 5, 3))
-    causal = np.tril(np.ones((5, 5), dtype=bool))
+    causal = np.tril(np.ones((5, 5), dtype=bool))[None]
     _, w = scaled_dot_product_attention(x, x, x, mask=causal)
     assert np.all(np.triu(w[0], k=1) == 0) and np.all(np.triu(w[1], k=1) == 0)
     np.testing.assert_allclose(w[:, 0, 0], 1.0)
+
+
+@pytest.mark.parametrize("fn", ["sdpa", "mha"])
+def test_two_d_mask_is_padding_even_when_batch_equals_tq(fn):
+    # N == Tq == Tv == 4: a 2-D mask is read as (N, Tv), as Keras does, never as (Tq, Tv)
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(4, 4, 4))
+    causal = np.tril(np.ones((4, 4), dtype=bool))
+    if fn == "sdpa":
+        _, w2 = scaled_dot_product_attention(x, x, x, mask=causal)
+        _, w3 = scaled_dot_product_attention(x, x, x, mask=causal[None])
+        per_key = w2
+    else:
+        weights = [rng.normal(size=s) for s in [(4, 2, 2), (2, 2), (4, 2, 2), (2, 2)] * 2]
+        weights[6], weights[7] = rng.normal(size=(2, 2, 4)), rng.normal(size=(4,))
+        _, w2 = multi_head_attention(x, x, weights=weights, mask=causal)
+        _, w3 = multi_head_attention(x, x, weights=weights, mask=causal[None])
+        per_key = w2[:, 0]
+    # as padding: example n attends to keys 0..n at every query
+    for n in range(4):
+        assert np.all(per_key[n][:, n + 1 :] == 0) and np.all(per_key[n][:, : n + 1] > 0)
+    # as a 3-D causal mask: query t attends to keys 0..t in every example
+    assert not np.allclose(w2, w3)
+    assert np.all(np.triu(w3 if fn == "sdpa" else w3[:, 0], k=1)[..., :, :] == 0)
+
+
+def test_two_d_causal_mask_with_other_batch_size_is_rejected():
+    x = np.ones((2, 5, 3))
+    with pytest.raises(ValueError, match=r"mask: expected shape \(N, Tv\)=\(2, 5\).*\(N, Tq, Tv\)"):
+        scaled_dot_product_attention(x, x, x, mask=np.tril(np.ones((5, 5), dtype=bool)))
 
 
 MHA = [  # N, Tq, Tv, d_query, d_value, heads, key_dim, value_dim, output_shape

@@ -47,6 +47,25 @@ def test_make_dates_rejects_bad_arguments():
         s.make_dates(5, max_dates=0)
 
 
+def test_make_dates_accepts_one_format_name():
+    one = s.make_dates(6, seed=1, formats="dd/mm/yy")
+    assert one == s.make_dates(6, seed=1, formats=["dd/mm/yy"])
+    assert all(f == ("dd/mm/yy",) for f in one.formats)
+
+
+def test_month_and_weekday_names_are_english_whatever_the_locale(monkeypatch):
+    import calendar
+
+    # a non-English locale's names must not leak into the data
+    monkeypatch.setattr(calendar, "month_name", ["", *["mes"] * 12])
+    monkeypatch.setattr(calendar, "day_name", ["dia"] * 7)
+    d = datetime.date(2024, 3, 4)  # a Monday
+    assert s.DATE_FORMATS["dth month yyyy, weekday"](d) == "4th march 2024, monday"
+    assert s.DATE_FORMATS["d mon yyyy"](datetime.date(1999, 12, 31)) == "31 dec 1999"
+    months = [s.DATE_FORMATS["month d, yyyy"](datetime.date(2001, m, 1)) for m in range(1, 13)]
+    assert months[0] == "january 1, 2001" and months[8] == "september 1, 2001"
+
+
 def test_zen_text():
     zen = s.zen_text()
     assert zen.startswith("The Zen of Python") and "Beautiful is better than ugly." in zen
@@ -86,6 +105,13 @@ def test_encode_pairs_shift_for_teacher_forcing():
     assert ov.decode(a.target) == data.targets
     with pytest.raises(ValueError, match="inputs, targets: expected the same number"):
         s.encode_pairs(data.inputs, data.targets[:5], iv, ov, 40, 11)
+    # targets are 10 characters: out_length must leave room for the end token
+    with pytest.raises(ValueError, match=r"out_length: expected at least 11 .*received 4"):
+        s.encode_pairs(data.inputs, data.targets, iv, ov, 40, 4)
+    with pytest.raises(TypeError, match="in_length: expected an integer"):
+        s.encode_pairs(data.inputs, data.targets, iv, ov, 40.0, 11)
+    with pytest.raises(ValueError, match="length: expected at least"):
+        s.encode_pairs(data.inputs, data.targets, iv, ov, 3, 11)
 
 
 @pytest.mark.parametrize(("length", "depth"), [(1, 2), (7, 4), (40, 64), (5, 9)])
@@ -282,6 +308,31 @@ def test_attention_weights_match_numpy_attention_on_the_model_states(tf, task, c
     out, mine = scaled_dot_product_attention(dec_seq, enc_seq, enc_seq, mask=enc != 0, scale=1.0)
     np.testing.assert_allclose(mine, w, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(out, context, rtol=1e-4, atol=1e-5)
+
+
+def test_decoding_helpers_validate_ids_and_batch_size(tf, task):
+    iv, ov, in_len, out_len, a = task
+    model = _build("attention", iv, ov, in_len, out_len)
+    enc, dec = a.encoder_input[:2], a.decoder_input[:2]
+    with pytest.raises(ValueError, match="encoder_input: expected integer token ids"):
+        s.greedy_decode(model, enc + 0.5, out_len)
+    with pytest.raises(ValueError, match=rf"encoder_input: expected ids in \[0, {len(iv)}\)"):
+        s.greedy_decode(model, enc + len(iv), out_len)
+    with pytest.raises(ValueError, match=rf"decoder_input: expected ids in \[0, {len(ov)}\)"):
+        s.teacher_forced_decode(model, enc, np.minimum(dec, 0) - 1)
+    with pytest.raises(ValueError, match=rf"decoder_input: expected ids in \[0, {len(ov)}\)"):
+        s.attention_weights(model, enc, dec + len(ov))
+    with pytest.raises(ValueError, match="batch_size: expected an integer >= 1, received 0"):
+        s.greedy_decode(model, enc, out_len, batch_size=0)
+    with pytest.raises(ValueError, match="batch_size: expected an integer >= 1, received 0"):
+        s.teacher_forced_decode(model, enc, dec, batch_size=0)
+    with pytest.raises(ValueError, match="start_id: expected an id below"):
+        s.greedy_decode(model, enc, out_len, start_id=len(ov))
+    # integral floats are fine and give the same ids
+    np.testing.assert_array_equal(
+        s.teacher_forced_decode(model, enc.astype(float), dec),
+        s.teacher_forced_decode(model, enc, dec),
+    )
 
 
 def test_attention_weights_needs_an_attention_model(tf, task):

@@ -32,6 +32,13 @@ class AttentionExplorer(Explorer):
     def __init__(self, model, in_vocab, out_vocab, in_length: int, out_length: int, examples):
         import ipywidgets as widgets
 
+        names = {layer.name for layer in getattr(model, "layers", [])}
+        if "attention" not in names:
+            raise ValueError(
+                "model: expected an encoder-decoder built with attention=True (a layer named "
+                f"'attention'), received {getattr(model, 'name', type(model).__name__)!r} "
+                f"with layers {sorted(names)}."
+            )
         examples = list(examples)
         if not examples:
             raise ValueError("examples: expected at least one input string, received [].")

@@ -104,6 +104,9 @@ def plot_temperatures(probs, temperatures, labels=None, ax=None, top: int = 12):
     from dlhelpers.seq2seq import apply_temperature
 
     p = check_array(probs, "probs", ndim=1)
+    temperatures = list(np.atleast_1d(temperatures))
+    if not temperatures:
+        raise ValueError("temperatures: expected at least one temperature, received [].")
     names = [str(i) for i in range(len(p))] if labels is None else _labels(labels, len(p), "labels")
     order = np.argsort(p)[::-1][:top]
     fig, ax = _axes(ax, (6, 2.8))

@@ -21,16 +21,24 @@ def _reject(name: str, expected: str, received: str) -> None:
 
 
 def _check_mask(mask, n: int, tq: int, tv: int) -> np.ndarray:
-    """Turn a mask of shape ``(N, Tv)``, ``(Tq, Tv)`` or ``(N, Tq, Tv)`` into ``(N, Tq, Tv)``."""
+    """Turn a mask of shape ``(N, Tv)`` or ``(N, Tq, Tv)`` into ``(N, Tq, Tv)``.
+
+    As in Keras, a 2-D mask is always a padding mask ``(N, Tv)``; a per-query mask
+    (e.g. causal) must be 3-D, ``(N, Tq, Tv)`` or ``(1, Tq, Tv)``. Reading a 2-D mask
+    as ``(Tq, Tv)`` would be ambiguous whenever ``N == Tq``.
+    """
     m = np.asarray(mask)
     if m.dtype.kind not in "biu":
         fail("mask", "a boolean or 0/1 array (True where a query may attend)", m)
     if m.ndim == 2 and m.shape == (n, tv):
         m = m[:, None, :]
-    elif m.ndim == 2 and m.shape == (tq, tv):
-        m = m[None, :, :]
     elif m.ndim != 3 or m.shape[1:] != (tq, tv) or m.shape[0] not in (1, n):
-        fail("mask", f"shape (N, Tv)=({n}, {tv}), (Tq, Tv)=({tq}, {tv}) or (N, Tq, Tv)", m)
+        fail(
+            "mask",
+            f"shape (N, Tv)=({n}, {tv}) (padding) or (N, Tq, Tv)=({n}, {tq}, {tv}) "
+            f"(per query, e.g. causal: add a leading axis to a (Tq, Tv) mask)",
+            m,
+        )
     m = np.broadcast_to(m.astype(bool), (n, tq, tv))
     if not np.all(m.any(axis=-1)):
         raise ValueError(
@@ -48,7 +56,8 @@ def scaled_dot_product_attention(query, key, value, mask=None, scale=None):
         key: ``(N, Tv, d)`` array (same ``d`` as ``query``).
         value: ``(N, Tv, dv)`` array (same ``Tv`` as ``key``).
         mask: optional boolean array, True where a query may attend to a key:
-            ``(N, Tv)`` (padding mask), ``(Tq, Tv)`` (e.g. causal) or ``(N, Tq, Tv)``.
+            ``(N, Tv)`` (padding mask) or ``(N, Tq, Tv)`` / ``(1, Tq, Tv)`` (per query,
+            e.g. causal), as in Keras.
         scale: multiplies the scores. ``None`` uses ``1 / sqrt(d)`` as in the
             Transformer; ``keras.layers.Attention(use_scale=False)`` uses ``1.0``.
 
