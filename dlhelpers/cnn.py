@@ -39,7 +39,7 @@ def _keras():
 
 
 def _check_units(values, name: str) -> tuple[int, ...]:
-    if isinstance(values, int) and not isinstance(values, bool):
+    if isinstance(values, (int, np.integer)) and not isinstance(values, bool):
         values = (values,)
     if not isinstance(values, (tuple, list)):
         fail(name, "an int or a tuple of ints", values)
@@ -63,7 +63,9 @@ def build_digit_cnn(
     Layers: ``input`` -> optional ``augment`` block (``rotate``, ``shift``, only
     active in training) -> for each ``i``: ``conv{i}`` (3x3, linear), ``relu{i}``,
     ``pool{i}`` (2x2 max) -> ``flatten`` -> ``dropout`` -> ``dense`` (ReLU) ->
-    ``output`` (softmax over ``num_classes``).
+    ``scores`` (linear, the logits) -> ``output`` (softmax over ``num_classes``).
+    Gradients of ``scores`` do not vanish on confident inputs the way those of the
+    clipped softmax probabilities do (use ``logits_layer="scores"`` in ``fgsm``/``saliency``).
 
     Args:
         filters: number of filters of each convolution block (an int or a tuple).
@@ -89,6 +91,16 @@ def build_digit_cnn(
     num_classes = check_int(num_classes, "num_classes", minimum=2)
     seed = check_int(seed, "seed", minimum=0)
     input_shape = _check_input_shape(input_shape)
+    side = min(input_shape[:2])
+    for _ in filters:
+        side = (side - 2) // 2
+        if side < 1:
+            fail(
+                "input_shape",
+                f"images large enough for {len(filters)} conv (3x3) + pool (2x2) blocks "
+                f"(filters={filters})",
+                input_shape,
+            )
     init = keras.initializers
     stack = [keras.Input(input_shape, name="input")]
     if augment:
@@ -131,10 +143,10 @@ def build_digit_cnn(
         ),
         layers.Dense(
             num_classes,
-            activation="softmax",
             kernel_initializer=init.GlorotUniform(seed + 4),
-            name="output",
+            name="scores",
         ),
+        layers.Activation("softmax", name="output"),
     ]
     return keras.Sequential(stack, name="digit_cnn")
 
@@ -265,12 +277,32 @@ def accuracy_vs_shift(model, images, labels, shifts, *, axis: str = "x") -> np.n
     if axis not in ("x", "y", "xy"):
         fail("axis", "one of 'x', 'y', 'xy'", axis)
     accs = []
+    h, w = images.shape[1:3]
+    shifts = [
+        check_int(s, "shifts", minimum=-(min(h, w) - 1), maximum=min(h, w) - 1) for s in shifts
+    ]
     for s in shifts:
         dx = s if "x" in axis else 0
         dy = s if "y" in axis else 0
         pred = _predict_classes(model, shift_images(images, dx, dy))
         accs.append(np.mean(pred == labels))
     return np.asarray(accs, dtype=np.float64)
+
+
+def _score_model(model, logits_layer):
+    """``model`` itself, or a sub-model from its inputs to the layer ``logits_layer``."""
+    if logits_layer is None:
+        return model
+    keras = _keras()
+    names = [layer.name for layer in model.layers]
+    if not isinstance(logits_layer, str) or logits_layer not in names:
+        fail(
+            "logits_layer",
+            f"None or the name of a layer of the model, one of {names}",
+            logits_layer,
+        )
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    return keras.Model(inputs, model.get_layer(logits_layer).output)
 
 
 def _input_gradient(model, x, loss_fn):
@@ -282,7 +314,16 @@ def _input_gradient(model, x, loss_fn):
     return tape.gradient(loss, x).numpy()
 
 
-def fgsm(model, x, y, epsilon: float, *, clip=(0.0, 1.0), from_logits: bool = False) -> np.ndarray:
+def fgsm(
+    model,
+    x,
+    y,
+    epsilon: float,
+    *,
+    clip=(0.0, 1.0),
+    from_logits: bool = False,
+    logits_layer: str | None = None,
+) -> np.ndarray:
     """Fast gradient sign method: nudge every pixel by ``epsilon`` to raise the loss.
 
     ``x_adv = clip(x + epsilon * sign(d loss / d x))`` with the sparse
@@ -295,6 +336,10 @@ def fgsm(model, x, y, epsilon: float, *, clip=(0.0, 1.0), from_logits: bool = Fa
         epsilon: size of the step in pixel units, >= 0.
         clip: ``(low, high)`` valid pixel range, or ``None`` to skip clipping.
         from_logits: whether the model outputs scores instead of probabilities.
+        logits_layer: name of a layer giving the pre-softmax scores; the loss is then
+            computed from its output (``from_logits`` implied). Use it for models with a
+            softmax output: Keras clips probabilities before the log, so a saturated
+            prediction has a zero gradient and FGSM would leave it untouched.
 
     Returns:
         Adversarial inputs, same shape as ``x``, float32; each pixel differs
@@ -308,6 +353,12 @@ def fgsm(model, x, y, epsilon: float, *, clip=(0.0, 1.0), from_logits: bool = Fa
     if y.dtype.kind not in "iu":
         fail("y", "integer class labels", y)
     epsilon = check_number(epsilon, "epsilon", minimum=0)
+    if clip is not None and not (
+        isinstance(clip, (tuple, list)) and len(clip) == 2 and clip[0] < clip[1]
+    ):
+        fail("clip", "a pair (low, high) with low < high, or None", clip)
+    if logits_layer is not None:
+        model, from_logits = _score_model(model, logits_layer), True
     labels = tf.constant(y)
 
     def loss_fn(out):
@@ -318,8 +369,6 @@ def fgsm(model, x, y, epsilon: float, *, clip=(0.0, 1.0), from_logits: bool = Fa
     grad = _input_gradient(model, x, loss_fn)
     x_adv = x + np.float32(epsilon) * np.sign(grad)
     if clip is not None:
-        if not (isinstance(clip, (tuple, list)) and len(clip) == 2 and clip[0] < clip[1]):
-            fail("clip", "a pair (low, high) with low < high, or None", clip)
         x_adv = np.clip(x_adv, clip[0], clip[1])
     return x_adv.astype(np.float32)
 
@@ -338,7 +387,14 @@ def accuracy_vs_epsilon(model, x, y, epsilons, **fgsm_kwargs) -> np.ndarray:
 
 
 def saliency(
-    model, x, class_index=None, *, samples: int = 1, noise: float = 0.0, seed: int = 0
+    model,
+    x,
+    class_index=None,
+    *,
+    samples: int = 1,
+    noise: float = 0.0,
+    seed: int = 0,
+    logits_layer: str | None = None,
 ) -> np.ndarray:
     """Gradient saliency: how much each pixel moves one class's output.
 
@@ -356,6 +412,9 @@ def saliency(
         samples: number of noisy copies to average (1 with ``noise=0``: plain gradient).
         noise: standard deviation of the added Gaussian noise, >= 0.
         seed: seed of the noise.
+        logits_layer: name of a layer giving the pre-softmax scores; the map is then
+            the gradient of the class's score, which does not vanish when the softmax
+            saturates on a confident prediction.
 
     Returns:
         ``(N, H, W)`` float32 array, >= 0.
@@ -365,6 +424,7 @@ def saliency(
     samples = check_int(samples, "samples", minimum=1)
     noise = check_number(noise, "noise", minimum=0)
     seed = check_int(seed, "seed", minimum=0)
+    model = _score_model(model, logits_layer)
     n = len(x)
     probs = model(x, training=False).numpy()
     k = probs.shape[-1]

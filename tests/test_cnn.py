@@ -60,6 +60,56 @@ def test_build_digit_cnn_is_seeded_and_augments_only_in_training(tf):
     assert not np.allclose(np.asarray(aug(x, training=True)), x)
 
 
+def test_build_digit_cnn_takes_numpy_ints_and_exposes_scores(tf):
+    model = cnn.build_digit_cnn(np.int64(4), dense_units=np.int64(8), augment=False)
+    assert model.get_layer("conv1").filters == 4
+    x = np.random.default_rng(0).random((3, 28, 28, 1)).astype("float32")
+    scores = cnn._score_model(model, "scores")(x).numpy()
+    np.testing.assert_allclose(_softmax(scores), model(x).numpy(), rtol=1e-5, atol=1e-7)
+
+
+def _saturated(keras, shape, k, seed, gap=30.0):
+    """Flatten -> Dense ``scores`` -> softmax, class 0 ahead by ~``gap``: saturated softmax."""
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [
+            keras.Input(shape, dtype="float64"),
+            keras.layers.Flatten(dtype="float64"),
+            keras.layers.Dense(k, name="scores", dtype="float64"),
+            keras.layers.Activation("softmax", name="output", dtype="float64"),
+        ]
+    )
+    W, b = model.get_layer("scores").get_weights()
+    model.get_layer("scores").set_weights([W, b + gap * np.eye(k)[0]])
+    return model
+
+
+@pytest.mark.parametrize("shape,k,seed", [((6, 6, 1), 3, 0), ((5, 4, 2), 4, 1)])
+def test_fgsm_and_saliency_use_scores_on_a_saturated_model(tf, shape, k, seed):
+    import keras
+
+    model = _saturated(keras, shape, k, seed)
+    x = np.random.default_rng(seed).uniform(0.2, 0.8, (5, *shape)).astype("float32")
+    probs = model(x).numpy()
+    y = probs.argmax(axis=1)
+    assert np.all(probs.max(axis=1) > 1 - 1e-7)  # beyond the clip of Keras' log
+    eps = 0.05
+    moved = cnn.fgsm(model, x, y, eps, logits_layer="scores")
+    np.testing.assert_allclose(np.abs(moved - x), eps, rtol=1e-4)  # every pixel moved
+    # the sign equals that of the closed-form gradient (p - onehot) @ W.T in float64
+    W, b = (w.astype(np.float64) for w in model.get_layer("scores").get_weights())
+    p = _softmax(x.reshape(len(x), -1).astype(np.float64) @ W + b)
+    g = (p - np.eye(k)[y]) @ W.T
+    np.testing.assert_array_equal(np.sign(moved - x).reshape(len(x), -1), np.sign(g))
+    sal_prob = cnn.saliency(model, x)
+    sal_score = cnn.saliency(model, x, logits_layer="scores")
+    assert sal_prob.max() < 1e-3 * sal_score.max()
+    expected = np.abs(W[:, y].T.reshape(x.shape)).max(axis=-1)
+    np.testing.assert_allclose(sal_score, expected, rtol=1e-5)
+    with pytest.raises(ValueError, match="logits_layer: expected None or the name of a layer"):
+        cnn.fgsm(model, x, y, eps, logits_layer="logits")
+
+
 def test_build_dense_net_counts(tf):
     model = cnn.build_dense_net((64, 32))
     assert model.count_params() == (
@@ -77,6 +127,10 @@ def test_build_dense_net_counts(tf):
         ({"dropout": 1.0}, r"dropout: expected a rate in \[0, 1\), received 1.0"),
         ({"input_shape": (28, 28)}, r"input_shape: expected a tuple \(height, width, channels\)"),
         ({"num_classes": 1}, "num_classes: expected an integer >= 2, received 1"),
+        (
+            {"filters": (8, 8, 8, 8), "input_shape": (28, 28, 1)},
+            r"input_shape: expected images large enough for 4 conv .*filters=\(8, 8, 8, 8\)",
+        ),
     ],
 )
 def test_build_digit_cnn_rejects_bad_arguments(tf, kwargs, match):
@@ -251,6 +305,8 @@ def test_accuracy_vs_shift_and_epsilon_agree_with_direct_computation(tf):
     assert eps_acc[1] == pytest.approx(np.mean(np.argmax(np.asarray(model(adv)), axis=1) == y))
     with pytest.raises(ValueError, match="axis: expected one of 'x', 'y', 'xy', received 'z'"):
         cnn.accuracy_vs_shift(model, x, y, [1], axis="z")
+    with pytest.raises(ValueError, match="shifts: expected an integer <= 5, received 6"):
+        cnn.accuracy_vs_shift(model, x, y, [0, 6])
 
 
 @pytest.mark.parametrize("samples,noise,seed", [(3, 0.1, 0), (5, 0.3, 4)])

@@ -93,6 +93,12 @@ def test_plots_return_figures_with_one_panel_per_item():
     shown = [ax for ax in fig.axes if ax.get_visible()]
     assert len(shown) == 11 and shown[0].get_title() == "input"
     np.testing.assert_array_equal(shown[4].images[0].get_array(), maps[:, :, 3])
+    own = {panel.images[0].get_clim() for panel in shown[1:]}
+    assert len(own) == 10  # each panel scaled to its own range by default
+    maps[:, :, 2] *= 5.0
+    fig = plots.plot_feature_maps(maps, max_maps=10, shared_scale=True)
+    clims = {ax.images[0].get_clim() for ax in fig.axes if ax.get_visible()}
+    assert clims == {(float(maps[..., :10].min()), float(maps[..., :10].max()))}
     fig = plots.plot_saliency(rng.uniform(size=(3, 8, 8)), rng.uniform(size=(3, 8, 8)), [1, 2, 3])
     assert len(fig.axes) == 6
     fig = plots.plot_curves(np.arange(3), {"a": [1, 2, 3], "b": [3, 2, 1]}, xlabel="x")

@@ -253,3 +253,35 @@ def test_subclassed_model_is_rejected_with_a_reason(tf):
     tiny(np.zeros((1, 8, 8, 1)))
     with pytest.raises(ValueError, match="model: expected a Sequential or functional model"):
         feature_maps(tiny, np.zeros((1, 8, 8, 1)))
+
+
+def test_shared_layer_and_multi_output_layer_are_rejected(tf):
+    import keras
+
+    inputs = keras.Input((8, 8, 1))
+    shared = keras.layers.Conv2D(1, 3, padding="same", name="shared")
+    twice = shared(shared(inputs))
+    model = keras.Model(inputs, keras.layers.Flatten(name="flat")(twice))
+    x = np.zeros((1, 8, 8, 1), "float32")
+    with pytest.raises(
+        ValueError, match="layers: expected a layer called once.*'shared', called 2"
+    ):
+        feature_maps(model, x, ["shared"])
+
+    class Split(keras.layers.Layer):
+        def call(self, x):
+            return x[..., :1], x[..., 1:]
+
+    inputs = keras.Input((6, 6, 2))
+    a, b = Split(name="split")(inputs)
+    model = keras.Model(inputs, keras.layers.Add(name="add")([a, b]))
+    with pytest.raises(
+        ValueError, match="layers: expected a layer with a single output.*2 outputs"
+    ):
+        feature_maps(model, np.zeros((1, 6, 6, 2), "float32"), ["split"])
+    assert feature_maps(model, np.ones((1, 6, 6, 2), "float32"), ["add"])["add"].shape == (
+        1,
+        6,
+        6,
+        1,
+    )

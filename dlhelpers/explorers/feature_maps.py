@@ -97,5 +97,11 @@ class FeatureMapExplorer(Explorer):
             f"({truth}predicted {result['prediction']})"
         )
         plot_feature_maps(
-            maps, image=result["image"], max_maps=self.max_maps, ncols=9, title=title, fig=fig
+            maps,
+            image=result["image"],
+            max_maps=self.max_maps,
+            ncols=9,
+            title=title,
+            fig=fig,
+            shared_scale=True,
         )

@@ -95,9 +95,15 @@ def _node_in(model, layer):
     # (or a Sequential rebuilt several times) has one node per call.
     by_depth = getattr(model, "_nodes_by_depth", None)
     nodes = None if by_depth is None else {id(n) for ns in by_depth.values() for n in ns}
-    for node in layer._inbound_nodes:
-        if nodes is None or id(node) in nodes:
-            return node
+    found = [n for n in layer._inbound_nodes if nodes is None or id(n) in nodes]
+    if len(found) > 1:
+        fail(
+            "layers",
+            f"a layer called once in the graph of {model.name!r} (its output is ambiguous)",
+            f"{layer.name!r}, called {len(found)} times",
+        )
+    if found:
+        return found[0]
     raise ValueError(
         f"layers: could not locate layer {layer.name!r} in the graph of {model.name!r}."
     )
@@ -131,7 +137,12 @@ def _collect(model, x, wanted: dict, out: dict) -> None:
                 out[layer.name] = np.asarray(value)
             targets.discard(layer.name)
         return
-    tensors = [_node_in(model, wanted[n][0]).output_tensors[0] for n in direct]
+    tensors = []
+    for n in direct:
+        outputs = _node_in(model, wanted[n][0]).output_tensors
+        if len(outputs) != 1:
+            fail("layers", "a layer with a single output", f"{n!r} with {len(outputs)} outputs")
+        tensors.append(outputs[0])
     children = list(by_child.values())
     for child, _ in children:
         tensors.append(_node_in(model, child).input_tensors[0])

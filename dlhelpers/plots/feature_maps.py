@@ -123,7 +123,14 @@ def plot_filters(
 
 
 def plot_feature_maps(
-    maps, *, image=None, max_maps: int = 16, ncols: int = 8, title=None, fig: Figure | None = None
+    maps,
+    *,
+    image=None,
+    max_maps: int = 16,
+    ncols: int = 8,
+    title=None,
+    fig: Figure | None = None,
+    shared_scale: bool = False,
 ) -> Figure:
     """The feature maps of one image at one layer, one panel per channel.
 
@@ -134,6 +141,9 @@ def plot_feature_maps(
         ncols: panels per row.
         title: optional figure title.
         fig: draw onto this Figure instead of a new one (explorers use it).
+        shared_scale: one colour scale (min to max over all drawn channels) for
+            every panel, so that dark panels are weak channels; by default each
+            panel is scaled to its own range.
     """
     maps = check_array(maps, "maps", ndim=(3, 4))
     if maps.ndim == 4:
@@ -141,6 +151,10 @@ def plot_feature_maps(
             fail("maps", "the maps of one image, (H', W', C) or (1, H', W', C)", maps)
         maps = maps[0]
     n = min(maps.shape[-1], check_int(max_maps, "max_maps", minimum=1))
+    scale = {}
+    if shared_scale:
+        low, high = float(maps[..., :n].min()), float(maps[..., :n].max())
+        scale = {"vmin": low, "vmax": high if high > low else low + 1.0}
     panels = n + (image is not None)
     ncols = max(1, min(check_int(ncols, "ncols", minimum=1), panels))
     nrows = int(np.ceil(panels / ncols))
@@ -164,7 +178,7 @@ def plot_feature_maps(
     for j in range(n):
         ax = axes[k + j]
         ax.set_visible(True)
-        ax.imshow(maps[:, :, j], cmap="viridis")
+        ax.imshow(maps[:, :, j], cmap="viridis", **scale)
         ax.set_title(f"map {j}", fontsize=7)
     if title:
         fig.suptitle(title, fontsize=9)
