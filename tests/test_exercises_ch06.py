@@ -7,7 +7,7 @@ import pytest
 
 from dlhelpers.exercises import ch06
 from dlhelpers.exercises.solutions import ch06 as solutions
-from dlhelpers.scratch import gru_step, lstm_param_count, lstm_step
+from dlhelpers.scratch import gru_param_count, gru_step, lstm_param_count, lstm_step
 
 
 def _sig(z):
@@ -18,12 +18,14 @@ def test_references_pass():
     assert ch06.check_lstm_step(solutions.lstm_step)
     assert ch06.check_gru_step(solutions.gru_step_reset_before)
     assert ch06.check_lstm_param_count(solutions.lstm_param_count)
+    assert ch06.check_gru_param_count(solutions.gru_param_count)
 
 
 def test_package_functions_pass_the_same_checkers():
     assert ch06.check_lstm_step(lambda *a: tuple(lstm_step(*a)))
     assert ch06.check_gru_step(lambda x, h, k, r, b: gru_step(x, h, k, r, b, reset_after=False))
     assert ch06.check_lstm_param_count(lstm_param_count)
+    assert ch06.check_gru_param_count(lambda f, u, ra: gru_param_count(f, u, reset_after=ra))
 
 
 def _lstm_variant(order=(0, 1, 2, 3), bias=True, tanh_h=True):
@@ -110,3 +112,27 @@ def test_feedback_text_is_deterministic():
     texts = {str(ch06.check_lstm_param_count(stub)) for _ in range(2)}
     assert len(texts) == 1
     assert "features=2, units=3" in texts.pop()
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("features, units", [(1, 1), (3, 7), (5, 2)])
+def test_reference_gru_param_count_equals_keras(features, units, reset_after):
+    import keras
+
+    layer = keras.layers.GRU(units, reset_after=reset_after)
+    layer.build((None, 4, features))
+    assert solutions.gru_param_count(features, units, reset_after) == layer.count_params()
+
+
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (lambda f, u, ra: 3 * (f * u + u * u) + 3 * u, "two bias rows"),
+        (lambda f, u, ra: 3 * (f * u + u * u) + (3 * u if ra else 6 * u), "two bias rows"),
+        (lambda f, u, ra: 3 * (f * u + u * u), "bias"),
+        (lambda f, u, ra: 4 * (f * u + u * u + u), "LSTM"),
+    ],
+)
+def test_gru_param_count_mistakes_get_their_hint(wrong, hint):
+    feedback = ch06.check_gru_param_count(wrong)
+    assert not feedback and hint in feedback.hint

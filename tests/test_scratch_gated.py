@@ -236,3 +236,9 @@ def test_bad_states_and_options_are_named():
         lstm_forward(x, k, r, b, mask=np.ones((2, 4)))
     with pytest.raises(ValueError, match="x: expected finite values"):
         lstm_forward(np.full((2, 3, 2), np.nan), k, r, b)
+
+
+def test_gru_forward_reset_after_is_keyword_only():
+    x = np.zeros((1, 2, 2))
+    with pytest.raises(TypeError):
+        gru_forward(x, np.zeros((2, 9)), np.zeros((3, 9)), np.zeros(9), None, False)

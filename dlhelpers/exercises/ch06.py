@@ -10,7 +10,12 @@ import numpy as np
 
 from dlhelpers.exercises._core import Case, check_cases
 
-__all__ = ["check_lstm_step", "check_gru_step", "check_lstm_param_count"]
+__all__ = [
+    "check_lstm_step",
+    "check_gru_step",
+    "check_lstm_param_count",
+    "check_gru_param_count",
+]
 
 
 def _sigmoid(z):
@@ -161,3 +166,35 @@ def check_lstm_param_count(func):
         Case(f"features={f}, units={u}", (f, u), 4 * (f * u + u * u + u)) for f, u in _SIZE_CASES
     ]
     return check_cases(func, cases, hints=_size_hint, what="your lstm_param_count")
+
+
+def _gru_size_hint(case, received):
+    f, u, reset_after = case.args
+    weights = 3 * (f * u + u * u)
+    wrong = {
+        weights + (3 * u if reset_after else 6 * u): (
+            "reset_after=True has two bias rows (input side and recurrent side), "
+            "reset_after=False one."
+        ),
+        weights: "each of the 3 blocks also has a bias of `units` numbers.",
+        3 * f * u + (6 if reset_after else 3) * u: (
+            "each block also has a recurrent matrix (units x units) for h_prev."
+        ),
+        4 * (f * u + u * u + u): "that is an LSTM (4 blocks); a GRU has 3 (z, r, h).",
+    }
+    return wrong.get(received)
+
+
+def check_gru_param_count(func):
+    """Check ``func(features, units, reset_after) -> int``, the number of trainable
+    parameters of ``keras.layers.GRU(units, reset_after=reset_after)``."""
+    cases = [
+        Case(
+            f"features={f}, units={u}, reset_after={ra}",
+            (f, u, ra),
+            3 * (f * u + u * u) + (6 if ra else 3) * u,
+        )
+        for f, u in _SIZE_CASES
+        for ra in (True, False)
+    ]
+    return check_cases(func, cases, hints=_gru_size_hint, what="your gru_param_count")

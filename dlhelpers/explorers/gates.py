@@ -10,7 +10,7 @@ import numpy as np
 
 from dlhelpers._validation import check_array, fail
 from dlhelpers.explorers._base import Explorer
-from dlhelpers.plots.gates import draw_gate_heatmap
+from dlhelpers.plots.gates import check_feature_names, draw_gate_heatmap, gate_range
 
 __all__ = ["GatesExplorer"]
 
@@ -47,8 +47,10 @@ class GatesExplorer(Explorer):
         if marks is not None and len(marks) != len(self.x):
             fail("marks", f"one list of time steps per sequence ({len(self.x)})", marks)
         self.marks = marks
-        self.feature_names = feature_names
+        self.feature_names = check_feature_names(feature_names, self.x.shape[2])
         self.gates = gate_activations(model, self.x, layer)
+        # one colour range per gate over all sequences, so it does not jump between them
+        self.ranges = {name: gate_range(name, v) for name, v in self.gates.items()}
         units = next(iter(self.gates.values())).shape[2]
         controls = {
             "sample": widgets.Dropdown(
@@ -82,10 +84,11 @@ class GatesExplorer(Explorer):
         ax_in.set_ylabel("input", fontsize=8)
         gate = result["gate"]
         values = result["values"]
-        low = 0.0 if values.min() >= 0 else -1.0
-        draw_gate_heatmap(ax_map, values, gate, vmin=low, vmax=1.0)
+        low, high = self.ranges[gate]
+        draw_gate_heatmap(ax_map, values, gate, vmin=low, vmax=high)
         ax_line.plot(result["trace"], color="C3", lw=1.5)
-        ax_line.set_ylim(low - 0.02, 1.02)
+        pad = 0.02 * (high - low)
+        ax_line.set_ylim(low - pad, high + pad)
         which = "mean of units" if result["unit"] < 0 else f"unit {result['unit']}"
         ax_line.set_ylabel(which, fontsize=8)
         ax_line.set_xlabel("time step")

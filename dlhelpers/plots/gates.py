@@ -42,6 +42,34 @@ def _sample(gates, name, sample):
     return arr[sample]
 
 
+_SIGMOID_GATES = ("input", "forget", "output", "update", "reset")
+_TANH_OUTPUTS = ("candidate", "hidden")
+
+
+def gate_range(name, values):
+    """Colour/axis limits for one gate: ``(0, 1)`` for the sigmoid gates, ``(-1, 1)`` for
+    tanh outputs, and a range symmetric around 0 that holds the data otherwise (the LSTM
+    cell state is not bounded, nor is anything under another activation)."""
+    values = np.asarray(values, dtype=float)
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if name in _SIGMOID_GATES and lo >= 0.0 and hi <= 1.0:
+        return 0.0, 1.0
+    if name in _TANH_OUTPUTS and lo >= -1.0 and hi <= 1.0:
+        return -1.0, 1.0
+    m = max(abs(lo), abs(hi), 1e-6)
+    return -m, m
+
+
+def check_feature_names(feature_names, n_features):
+    """Return ``feature_names`` as a list of ``n_features`` labels (or ``None``)."""
+    if feature_names is None:
+        return None
+    names = list(feature_names) if not isinstance(feature_names, str) else None
+    if names is None or len(names) != n_features:
+        fail("feature_names", f"{n_features} labels, one per input feature", feature_names)
+    return [str(n) for n in names]
+
+
 def draw_gate_heatmap(ax, values, name, vmin=0.0, vmax=1.0):
     """Draw one ``(T, units)`` gate as a units x time heatmap on ``ax``; return the image."""
     image = ax.imshow(
@@ -82,6 +110,7 @@ def plot_gate_activations(
     if x is not None:
         xs = check_array(x, "x", ndim=3)
         check_int(sample, "sample", minimum=0, maximum=xs.shape[0] - 1)
+        feature_names = check_feature_names(feature_names, xs.shape[2])
         for k in range(xs.shape[2]):
             label = feature_names[k] if feature_names else f"feature {k}"
             axes[0].plot(xs[sample, :, k], lw=1, label=label)
@@ -89,8 +118,7 @@ def plot_gate_activations(
         axes[0].set_ylabel("input", fontsize=8)
     for ax, name in zip(axes[rows - len(names) :], names, strict=True):
         values = _sample(gates, name, sample)
-        sigm = name in ("input", "forget", "output", "update", "reset")
-        image = draw_gate_heatmap(ax, values, name, *((0, 1) if sigm else (-1, 1)))
+        image = draw_gate_heatmap(ax, values, name, *gate_range(name, gates[name]))
         fig.colorbar(image, ax=ax, pad=0.01, fraction=0.03)
     axes[-1].set_xlabel("time step")
     return fig
@@ -117,8 +145,12 @@ def plot_gate_traces(
         names = [n for n in ("input", "forget", "output", "update", "reset") if n in gates]
     names = _gate_names(gates, names)
     fig, ax = _new_axes(ax, (7, 2.6))
+    lows, highs = [], []
     for name in names:
         values = _sample(gates, name, sample)
+        low, high = gate_range(name, gates[name])
+        lows.append(low)
+        highs.append(high)
         if unit is None:
             ax.plot(values.mean(axis=1), lw=1.5, label=f"{name} (mean of units)")
         else:
@@ -128,7 +160,8 @@ def plot_gate_traces(
         ax.axvline(t, color="k", ls="--", lw=0.8)
     ax.set_xlabel("time step")
     ax.set_ylabel("activation")
-    ax.set_ylim(-0.02, 1.02)
+    pad = 0.02 * (max(highs) - min(lows))
+    ax.set_ylim(min(lows) - pad, max(highs) + pad)
     ax.legend(fontsize=7, loc="lower left")
     return fig
 
@@ -208,7 +241,15 @@ def plot_series_forecast(
         fail("index", f"shape {actual.shape} like actual", index)
     fig, ax = _new_axes(ax, (7, 2.8))
     ax.plot(index, actual, color="k", lw=1.2, label="observed")
-    for label, (times, values) in forecasts.items():
+    if not isinstance(forecasts, dict):
+        fail("forecasts", "a dict of label -> (times, values)", forecasts)
+    for label, pair in forecasts.items():
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            fail(f"forecasts[{label!r}]", "a (times, values) pair", pair)
+        values = check_array(pair[1], f"forecasts[{label!r}] values", ndim=1)
+        times = np.asarray(pair[0])
+        if times.shape != values.shape:
+            fail(f"forecasts[{label!r}] times", f"shape {values.shape} like its values", times)
         ax.plot(times, values, lw=1.2, label=label)
     if split is not None:
         ax.axvline(split, color="gray", ls=":", lw=1)

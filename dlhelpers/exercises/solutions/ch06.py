@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lstm_step", "gru_step_reset_before", "lstm_param_count"]
+__all__ = ["lstm_step", "gru_step_reset_before", "lstm_param_count", "gru_param_count"]
 
 
 def _sigmoid(z):
@@ -34,3 +34,9 @@ def gru_step_reset_before(x_t, h_prev, kernel, recurrent_kernel, bias):
 def lstm_param_count(features, units):
     """Trainable parameters of ``keras.layers.LSTM(units)`` on ``features`` inputs."""
     return 4 * (features * units + units * units + units)
+
+
+def gru_param_count(features, units, reset_after):
+    """Trainable parameters of ``keras.layers.GRU(units, reset_after=reset_after)``."""
+    bias_rows = 2 if reset_after else 1
+    return 3 * (features * units + units * units) + 3 * units * bias_rows
