@@ -9,7 +9,8 @@ Endpoints of the app that :func:`create_app` builds:
 
 Every error is a JSON body ``{"error": "<what was wrong>", "status": <code>}`` with a
 4xx code: 400 malformed JSON or missing ``instances``, 413 body over the size
-limit, 422 wrong shape or dtype, 404 unknown route, 405 wrong method.
+limit, 422 wrong shape, dtype or non-finite values (``NaN``, ``Infinity``, numbers
+beyond float32 range), 404 unknown route, 405 wrong method.
 
 Run it from a terminal with ``python -m dlhelpers.serve model.keras --port 8000``,
 or in a notebook with :func:`run_in_background`. It binds to ``127.0.0.1`` (this
@@ -51,7 +52,18 @@ class PayloadError(ValueError):
 
 
 def _reject_constant(name: str):
-    raise PayloadError(f"body: expected finite numbers, received {name}.", 400)
+    raise PayloadError(f"body: expected finite numbers, received {name}.", 422)
+
+
+_JSON_NAMES = {
+    "dict": "object",
+    "list": "array",
+    "str": "string",
+    "int": "number",
+    "float": "number",
+    "bool": "boolean",
+    "NoneType": "null",
+}
 
 
 def parse_instances(payload, input_shape, *, max_instances: int = DEFAULT_MAX_INSTANCES):
@@ -73,7 +85,7 @@ def parse_instances(payload, input_shape, *, max_instances: int = DEFAULT_MAX_IN
     """
     input_shape = tuple(int(d) for d in input_shape)
     if not isinstance(payload, dict) or "instances" not in payload:
-        kind = type(payload).__name__
+        kind = _JSON_NAMES.get(type(payload).__name__, type(payload).__name__)
         raise PayloadError(
             f'body: expected a JSON object with an "instances" list, received a JSON {kind}'
             + (f" with keys {sorted(payload)}" if isinstance(payload, dict) else "")
@@ -106,13 +118,14 @@ def parse_instances(payload, input_shape, *, max_instances: int = DEFAULT_MAX_IN
             raise PayloadError(
                 f"instances{where}: expected a number, received {_json_kind(value)}."
             )
-    with np.errstate(over="ignore"):
-        out = arr.astype(np.float64).astype(np.float32)
+    too_big = "instances: expected finite numbers within float32 range, received "
+    try:
+        with np.errstate(over="ignore"):
+            out = arr.astype(np.float64).astype(np.float32)
+    except OverflowError:  # a JSON integer too large even for float64
+        raise PayloadError(too_big + "an integer too large for float64.") from None
     if not np.all(np.isfinite(out)):
-        raise PayloadError(
-            "instances: expected finite numbers within float32 range, received "
-            f"{int(np.size(out) - np.isfinite(out).sum())} that are not."
-        )
+        raise PayloadError(too_big + f"{int(np.size(out) - np.isfinite(out).sum())} that are not.")
     return out
 
 
@@ -156,29 +169,35 @@ def create_app(
     """A Flask app serving the Keras model saved at ``model_path``.
 
     The model is loaded once with ``keras.models.load_model(..., safe_mode=safe_mode,
-    compile=False)``. In safe mode Keras refuses to deserialise Python code (a
-    ``Lambda`` layer's bytecode) from a ``.keras`` file, so a model file from
-    somewhere else cannot run arbitrary code when it is loaded.
+    compile=False)``. Only native ``.keras`` files are served: legacy ``.h5`` files
+    ignore safe mode. In safe mode Keras refuses the known code-carrying parts of a
+    ``.keras`` file (a ``Lambda`` layer's bytecode, say); older Keras releases had ways
+    around it, so load only files you trust and keep Keras updated.
 
     Args:
-        model_path: a ``.keras`` (or legacy ``.h5``) file with one input of fixed shape.
+        model_path: a ``.keras`` file with one input of fixed shape and one output.
         max_content_length: the largest request body in bytes (Flask's
             ``MAX_CONTENT_LENGTH``); bigger ones get 413.
         max_instances: the most examples one request may hold (422 beyond).
-        safe_mode: keep ``True`` unless you wrote the file yourself.
+        safe_mode: ``True`` or ``False``; keep ``True`` unless you wrote the file yourself.
 
     Returns:
         The ``flask.Flask`` app; ``app.config["MODEL"]`` holds the loaded model.
 
     Raises:
-        ValueError: the file is missing, unsafe in safe mode, or the model has
-            more than one input or an input with an unknown size.
+        ValueError: the file is missing or not ``.keras``, unsafe in safe mode, or the
+            model has more than one input or output or an input with an unknown size.
+        TypeError: ``safe_mode`` is not a bool.
     """
     import os
 
     path = os.fspath(model_path)
+    if not path.endswith(".keras"):
+        fail("model_path", "a native .keras file (.h5 files ignore safe mode)", path)
     if not os.path.isfile(path):
-        fail("model_path", "an existing .keras or .h5 file", path)
+        fail("model_path", "an existing .keras file", path)
+    if not isinstance(safe_mode, bool):
+        raise TypeError(f"safe_mode: expected True or False, received {safe_mode!r}.")
     max_content_length = check_int(max_content_length, "max_content_length", minimum=1)
     max_instances = check_int(max_instances, "max_instances", minimum=1)
     import_tensorflow()
@@ -186,9 +205,15 @@ def create_app(
     from flask import Flask, jsonify, request
     from werkzeug.exceptions import HTTPException
 
-    model = keras.models.load_model(path, safe_mode=bool(safe_mode), compile=False)
+    model = keras.models.load_model(path, safe_mode=safe_mode, compile=False)
     if len(model.inputs) != 1:
         fail("model_path", "a model with exactly one input", f"{len(model.inputs)} inputs")
+    if len(model.outputs) != 1:
+        fail(
+            "model_path",
+            "a model with exactly one output",
+            f"{path} with {len(model.outputs)} outputs",
+        )
     input_shape = tuple(model.inputs[0].shape[1:])
     if any(d is None for d in input_shape):
         fail("model_path", "a model whose input has a fixed size", input_shape)
@@ -196,13 +221,28 @@ def create_app(
     lock = threading.Lock()  # one prediction at a time: Keras models are not thread-safe
 
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=max_content_length, MODEL=model, JSON_SORT_KEYS=False)
+    app.config.update(MAX_CONTENT_LENGTH=max_content_length, MODEL=model)
+    app.json.sort_keys = False  # keep the fields in the order written
 
     def error(message: str, status: int):
         return jsonify(error=message, status=status), status
 
+    routes = {"/health": "GET", "/predict": "POST"}
+
     @app.errorhandler(HTTPException)
     def http_error(err):
+        if err.code == 404:
+            known = ", ".join(f"{m} {r}" for r, m in routes.items())
+            return error(
+                f"route: expected one of {known}, received {request.path} (not found).", 404
+            )
+        if err.code == 405:
+            want = routes.get(request.path, "another method")
+            return error(
+                f"method: expected {want} for {request.path}, received {request.method} "
+                "(not allowed).",
+                405,
+            )
         return error(err.description, err.code)
 
     @app.errorhandler(413)
@@ -221,7 +261,7 @@ def create_app(
 
     @app.post("/predict")
     def predict():
-        raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
+        raw = _read_body(request, max_content_length)  # raises 413 past the limit
         try:
             payload = json.loads(raw, parse_constant=_reject_constant)
             batch = parse_instances(payload, input_shape, max_instances=max_instances)
@@ -240,6 +280,29 @@ def create_app(
         return jsonify(body)
 
     return app
+
+
+def _read_body(request, limit: int) -> bytes:
+    """The request body, with 413 past ``limit`` bytes, chunked bodies included.
+
+    Werkzeug checks ``Content-Length`` against ``MAX_CONTENT_LENGTH``, but a chunked
+    body (no ``Content-Length``) would be cut at the limit without an error.
+    """
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    if request.content_length is not None:
+        return request.get_data(cache=False)
+    stream = request.environ["wsgi.input"]
+    parts, size = [], 0
+    while size <= limit:
+        part = stream.read(limit + 1 - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    if size > limit:
+        raise RequestEntityTooLarge()
+    return b"".join(parts)
 
 
 @dataclass
@@ -332,9 +395,14 @@ def _main(argv=None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--max-content-length", type=int, default=DEFAULT_MAX_CONTENT_LENGTH)
+    parser.add_argument("--max-instances", type=int, default=DEFAULT_MAX_INSTANCES)
     args = parser.parse_args(argv)
     serve(
-        args.model_path, host=args.host, port=args.port, max_content_length=args.max_content_length
+        args.model_path,
+        host=args.host,
+        port=args.port,
+        max_content_length=args.max_content_length,
+        max_instances=args.max_instances,
     )
 
 

@@ -63,6 +63,7 @@ def _assert_error(response, status, match):
 def test_binds_to_localhost_by_default(served):
     _, url, handle = served
     assert handle.host == "127.0.0.1" and url.startswith("http://127.0.0.1:")
+    assert handle.server.socket.getsockname()[0] == "127.0.0.1"
 
 
 def test_health(served):
@@ -120,9 +121,12 @@ def test_image_shaped_input(tmp_path, tf):
         (b"\xff\xfe not utf-8", 400, "expected valid JSON"),
         ("", 400, "expected valid JSON"),
         ("[" * 9_000 + "]" * 9_000, 400, "expected valid JSON"),
-        ('{"instances": [[NaN, 1, 2, 3]]}', 400, "expected finite numbers, received NaN"),
+        ('{"instances": [[NaN, 1, 2, 3]]}', 422, "expected finite numbers, received NaN"),
+        ('{"instances": [[-Infinity, 1, 2, 3]]}', 422, "received -Infinity"),
+        ('{"instances": [[1, 2, 3, 1' + "0" * 400 + "]]}", 422, "within float32 range"),
+        ("[1, 2]", 400, "received a JSON array"),
         ([[1, 2, 3, 4]], 400, 'expected a JSON object with an "instances" list'),
-        ({"inputs": [[1, 2, 3, 4]]}, 400, "with keys ['inputs']"),
+        ({"inputs": [[1, 2, 3, 4]]}, 400, "received a JSON object with keys ['inputs']"),
         ({"instances": []}, 422, "expected a non-empty list"),
         ({"instances": "1,2,3,4"}, 422, "received a string"),
         ({"instances": [[1, 2, 3]]}, 422, "expected shape [n, 4]"),
@@ -163,7 +167,11 @@ def test_payload_over_size_limit_gets_413(served):
 
 def test_unknown_route_gets_404(served):
     _, url, _ = served
-    _assert_error(requests.get(url + "/nope", timeout=30), 404, "not found")
+    _assert_error(
+        requests.get(url + "/nope", timeout=30),
+        404,
+        "route: expected one of GET /health, POST /predict, received /nope (not found)",
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,7 +179,12 @@ def test_unknown_route_gets_404(served):
 )
 def test_wrong_method_gets_405(served, method, route):
     _, url, _ = served
-    _assert_error(requests.request(method, url + route, timeout=30), 405, "not allowed")
+    want = {"/predict": "POST", "/health": "GET"}[route]
+    _assert_error(
+        requests.request(method, url + route, timeout=30),
+        405,
+        f"method: expected {want} for {route}, received {method} (not allowed)",
+    )
 
 
 # --------------------------------------------------------------------------- loading
@@ -188,14 +201,79 @@ def test_safe_mode_refuses_code_in_model_file(tmp_path, tf):
 
 
 def test_create_app_rejects_bad_arguments(tmp_path, tf):
-    with pytest.raises(ValueError, match="model_path: expected an existing .keras or .h5 file"):
+    with pytest.raises(ValueError, match="model_path: expected an existing .keras file"):
         create_app(tmp_path / "missing.keras")
+    with pytest.raises(ValueError, match=r"model_path: expected a native \.keras file"):
+        create_app(tmp_path / "legacy.h5")
     path = tmp_path / "m.keras"
     _save_model(path, (4,))
     with pytest.raises(ValueError, match="max_content_length: expected an integer >= 1"):
         create_app(path, max_content_length=0)
     with pytest.raises(TypeError, match="max_instances: expected an integer"):
         create_app(path, max_instances=2.5)
+    with pytest.raises(TypeError, match="safe_mode: expected True or False, received 'no'"):
+        create_app(path, safe_mode="no")
+
+
+def test_h5_with_lambda_layer_is_refused(tmp_path, tf):
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda t: t * 2.0)])
+    path = tmp_path / "lambda.h5"
+    model.save(path)
+    with pytest.raises(ValueError, match=r"\.h5 files ignore safe mode"):
+        create_app(path)
+    with pytest.raises(ValueError, match=r"\.h5 files ignore safe mode"):
+        create_app(path, safe_mode=False)
+
+
+def test_model_with_two_outputs_is_refused(tmp_path, tf):
+    import keras
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, [keras.layers.Dense(2)(inputs), keras.layers.Dense(1)(inputs)])
+    path = tmp_path / "two.keras"
+    model.save(path)
+    with pytest.raises(ValueError, match="model_path: expected a model with exactly one output"):
+        create_app(path)
+
+
+def test_chunked_body_without_content_length(served):
+    model, url, _ = served
+    x = np.arange(8, dtype=np.float64).reshape(2, 4) / 8
+    chunks = iter([b'{"instances": ', json.dumps(x.tolist()).encode(), b"}"])
+    response = requests.post(
+        url + "/predict", data=chunks, headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert response.request.headers.get("Transfer-Encoding") == "chunked"
+    assert response.status_code == 200, response.text
+    expected = model.predict(x.astype(np.float32), verbose=0)
+    np.testing.assert_allclose(response.json()["predictions"], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_chunked_body_over_limit_gets_413(served):
+    _, url, _ = served
+    chunks = (b"[" + b"0," * 50_000 + b"0]" for _ in range(3))
+    response = requests.post(
+        url + "/predict", data=chunks, headers={"Content-Type": "application/json"}, timeout=30
+    )
+    _assert_error(response, 413, f"expected at most {MAX_BYTES} bytes")
+
+
+def test_several_megabyte_body_gets_413_not_a_reset(served):
+    _, url, _ = served
+    body = b'{"instances": [' + b"[0.5, 0.5, 0.5, 0.5], " * 250_000 + b"[0, 0, 0, 0]]}"
+    assert len(body) > 5_000_000
+    _assert_error(_post(url, body), 413, f"expected at most {MAX_BYTES} bytes")
+
+
+def test_cli_passes_max_instances(monkeypatch):
+    import dlhelpers.serve as serve_module
+
+    seen = {}
+    monkeypatch.setattr(serve_module, "serve", lambda path, **kw: seen.update(kw, path=path))
+    serve_module._main(["m.keras", "--port", "0", "--max-instances", "7"])
+    assert seen["max_instances"] == 7 and seen["port"] == 0 and seen["path"] == "m.keras"
 
 
 def test_shutdown_releases_the_port(tmp_path, tf):

@@ -404,6 +404,12 @@ def test_plots_return_figures_and_check_input():
     assert isinstance(plots.plot_cv_spread([0.8, 0.9, 0.85], [0.86, 0.85]), Figure)
     table = pd.DataFrame({"trial": [1, 2], "score": [0.5, 0.7], "best_so_far": [0.5, 0.7]})
     assert isinstance(plots.plot_trials({"random": table}), Figure)
+    fig = plots.plot_trials({"random": table, "bayesian": table})  # identical best-so-far lines
+    ax = fig.axes[0]
+    steps = [line for line in ax.lines if line.get_label() in ("random", "bayesian")]
+    assert len({line.get_linestyle() for line in steps}) == 2
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
     with pytest.raises(ValueError, match="histories: expected history dicts with a 'val_f1'"):
         plots.plot_run_histories({"a": history}, "val_f1")
     with pytest.raises(ValueError, match="sweeps: expected a non-empty list of SweepResult"):

@@ -159,16 +159,29 @@ def plot_cv_spread(single_scores, kfold_means, *, ax=None) -> Figure:
 def plot_trials(tables: dict, *, ax=None) -> Figure:
     """Score against trial number for each tuner (``{name: trials_table(tuner)}``).
 
-    Dots are the trials' scores, the line the best score found so far.
+    Dots are the trials' scores, the line the best score found so far; each tuner has
+    its own line style so that identical best-so-far lines stay distinguishable.
     """
+    from matplotlib.ticker import MaxNLocator
+
     if not isinstance(tables, dict) or not tables:
         fail("tables", "a non-empty dict {tuner name: trials table}", tables)
     fig, ax = _axes(ax, (4.5, 3))
+    styles = ["-", "--", ":", "-."]
     for i, (name, table) in enumerate(tables.items()):
         if not {"trial", "score", "best_so_far"} <= set(getattr(table, "columns", [])):
             fail(f"tables[{name!r}]", "a table from trials_table", table)
         ax.plot(table["trial"], table["score"], "o", color=f"C{i}", alpha=0.6)
-        ax.step(table["trial"], table["best_so_far"], where="post", color=f"C{i}", label=name)
+        ax.step(
+            table["trial"],
+            table["best_so_far"],
+            where="post",
+            color=f"C{i}",
+            linestyle=styles[i % len(styles)],
+            linewidth=1.5 + 0.5 * (len(tables) - 1 - i),
+            label=name,
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="trial", ylabel="validation score", title="search progress")
     ax.legend(fontsize="small")
     return fig
