@@ -55,7 +55,7 @@ __all__ = [
 
 SweepResult = namedtuple("SweepResult", ["param", "values", "histories"])
 LRFinderResult = namedtuple("LRFinderResult", ["lrs", "losses", "smoothed", "suggestion"])
-CVResult = namedtuple("CVResult", ["scores", "mean", "std"])
+CVResult = namedtuple("CVResult", ["scores", "mean", "std", "extra_scores"], defaults=[None])
 SCHEDULES = ("constant", "exponential", "piecewise", "one_cycle")
 TUNERS = ("grid", "random", "bayesian")
 
@@ -527,6 +527,7 @@ def cross_validate(
     batch_size: int = 32,
     metric: str = "accuracy",
     seed: int = 0,
+    also_score: tuple | None = None,
 ) -> CVResult:
     """K-fold cross-validation of a Keras model with a scikit-learn splitter.
 
@@ -544,10 +545,13 @@ def cross_validate(
         epochs, batch_size: training settings for each fold.
         metric: the name ``model.evaluate(..., return_dict=True)`` gives the score.
         seed: seeds the splitter (when ``cv`` is an int) and the models.
+        also_score: optional ``(x_extra, y_extra)``: every fold's model is also
+            scored on these rows (for example a large pool none of them saw).
 
     Returns:
-        ``CVResult(scores, mean, std)``: ``(K,)`` per-split scores, their mean and
-        sample standard deviation.
+        ``CVResult(scores, mean, std, extra_scores)``: ``(K,)`` per-split scores,
+        their mean and sample standard deviation, and ``(K,)`` scores on
+        ``also_score`` (``None`` without it).
     """
     if not callable(build_model):
         fail("build_model", "a function that returns a compiled Keras model", build_model)
@@ -565,10 +569,16 @@ def cross_validate(
         cv = splitter_cls(n_splits=k, shuffle=True, random_state=seed)
     elif not (hasattr(cv, "split") and hasattr(cv, "get_n_splits")):
         fail("cv", "a number of folds or a scikit-learn splitter", cv)
+    if also_score is not None:
+        if not (isinstance(also_score, tuple) and len(also_score) == 2):
+            fail("also_score", "a pair (x_extra, y_extra)", also_score)
+        x_extra = check_array(also_score[0], "also_score[0]", ndim=x.ndim)
+        y_extra = check_array(also_score[1], "also_score[1]", ndim=1, dtype=None)
+        check_same_length(x_extra=x_extra, y_extra=y_extra)
     import_tensorflow()
     import keras
 
-    scores = []
+    scores, extra = [], []
     for fold, (train, test) in enumerate(cv.split(x, y)):
         keras.utils.set_random_seed(seed + fold)
         model = build_model()
@@ -577,9 +587,12 @@ def cross_validate(
         if metric not in result:
             fail("metric", "one of " + ", ".join(map(repr, result)), metric)
         scores.append(float(result[metric]))
+        if also_score is not None:
+            on_extra = model.evaluate(x_extra, y_extra, verbose=0, return_dict=True)
+            extra.append(float(on_extra[metric]))
     scores = np.asarray(scores)
     mean, std = summarize_scores(scores) if len(scores) > 1 else (float(scores[0]), 0.0)
-    return CVResult(scores, mean, std)
+    return CVResult(scores, mean, std, np.asarray(extra) if also_score is not None else None)
 
 
 # --------------------------------------------------------------------------- keras-tuner

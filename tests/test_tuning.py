@@ -290,15 +290,20 @@ def test_cross_validate_equals_a_loop_by_hand(tf, k):
     def build():
         return T.build_mlp(6, 3, units=4, learning_rate=1e-2, seed=0)
 
-    result = T.cross_validate(build, x, y, cv=k, epochs=2, batch_size=16, seed=3)
-    by_hand = []
+    x_pool, y_pool = _data(n=20, seed=10 + k)
+    result = T.cross_validate(
+        build, x, y, cv=k, epochs=2, batch_size=16, seed=3, also_score=(x_pool, y_pool)
+    )
+    by_hand, on_pool = [], []
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=3)
     for fold, (train, test) in enumerate(splitter.split(x, y)):
         keras.utils.set_random_seed(3 + fold)
         model = build()
         model.fit(x[train], y[train], epochs=2, batch_size=16, verbose=0)
         by_hand.append(model.evaluate(x[test], y[test], verbose=0, return_dict=True)["accuracy"])
+        on_pool.append(model.evaluate(x_pool, y_pool, verbose=0, return_dict=True)["accuracy"])
     np.testing.assert_allclose(result.scores, by_hand, rtol=1e-6)
+    np.testing.assert_allclose(result.extra_scores, on_pool, rtol=1e-6)
     assert result.mean == pytest.approx(np.mean(by_hand))
     assert result.std == pytest.approx(np.std(by_hand, ddof=1))
 
@@ -328,6 +333,10 @@ def test_cross_validate_errors(tf):
         T.cross_validate(lambda: T.build_mlp(6, 3), x, y, cv=1)
     with pytest.raises(ValueError, match="metric: expected one of"):
         T.cross_validate(lambda: T.build_mlp(6, 3), x, y, cv=2, epochs=1, metric="f1")
+    with pytest.raises(ValueError, match="also_score: expected a pair"):
+        T.cross_validate(lambda: T.build_mlp(6, 3), x, y, cv=2, also_score=x)
+    with pytest.raises(ValueError, match="x_extra has 30, y_extra has 29"):
+        T.cross_validate(lambda: T.build_mlp(6, 3), x, y, cv=2, also_score=(x, y[:-1]))
 
 
 # --------------------------------------------------------------------------- keras-tuner
