@@ -27,6 +27,11 @@ def fail(name: str, expected: str, received) -> None:
     raise ValueError(f"{name}: expected {expected}, received {_describe(received)}.")
 
 
+def reject(name: str, expected: str, received: str) -> None:
+    """Like :func:`fail`, for a received value that is already described in words."""
+    raise ValueError(f"{name}: expected {expected}, received {received}.")
+
+
 def check_array(
     x,
     name: str,

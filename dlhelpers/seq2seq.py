@@ -20,6 +20,7 @@ from collections import namedtuple
 import numpy as np
 
 from dlhelpers._validation import check_array, check_choice, check_int, check_number, fail
+from dlhelpers._validation import reject as _reject
 
 __all__ = [
     "DATE_FORMATS",
@@ -45,11 +46,6 @@ __all__ = [
 
 PAD, START, END = "<pad>", "<s>", "</s>"
 _ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
-
-
-def _reject(name: str, expected: str, received: str) -> None:
-    """Like ``_validation.fail`` for a received value already described in words."""
-    raise ValueError(f"{name}: expected {expected}, received {received}.")
 
 
 def _ordinal(day: int) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 
 from dlhelpers._tf import import_tensorflow
 from dlhelpers._validation import check_array, check_choice, fail
+from dlhelpers._validation import reject as _reject
 
 __all__ = ["hidden_states", "recurrent_layers", "step_gradient_norms"]
 
@@ -50,11 +51,6 @@ def recurrent_layers(model) -> dict:
     if not hasattr(model, "layers"):
         fail("model", "a Keras model", model)
     return {path: layer for path, layer in _walk(model) if _is_recurrent(layer)}
-
-
-def _reject(name: str, expected: str, received: str):
-    """Like ``fail``, for a received value that is already described in words."""
-    raise ValueError(f"{name}: expected {expected}, received {received}.")
 
 
 def _listing(found: dict) -> str:

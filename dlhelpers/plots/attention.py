@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_array, fail
+from dlhelpers._validation import reject as _reject
 
 __all__ = ["plot_attention", "plot_accuracy_by_group", "plot_temperatures"]
-
-
-def _reject(name: str, expected: str, received: str) -> None:
-    """Like ``_validation.fail`` for a received value already described in words."""
-    raise ValueError(f"{name}: expected {expected}, received {received}.")
 
 
 def _axes(ax, figsize):

@@ -10,14 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_array, check_number, fail
+from dlhelpers._validation import reject as _reject
 from dlhelpers.scratch.backprop import softmax  # one softmax for the whole course
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention"]
-
-
-def _reject(name: str, expected: str, received: str) -> None:
-    """Like ``_validation.fail`` for a received value already described in words."""
-    raise ValueError(f"{name}: expected {expected}, received {received}.")
 
 
 def _check_mask(mask, n: int, tq: int, tv: int) -> np.ndarray:
