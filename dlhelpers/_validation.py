@@ -120,6 +120,15 @@ def check_number(
     return float(value)
 
 
+def check_rate(value, name: str) -> float:
+    """Check a rate such as dropout: a number in ``[0, 1)``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise TypeError(f"{name}: expected a finite number, received {_describe(value)}.")
+    if not 0 <= value < 1:
+        fail(name, "a rate in [0, 1)", value)
+    return float(value)
+
+
 def check_choice(value, name: str, choices) -> object:
     """Check that ``value`` is one of ``choices``."""
     if value not in choices:

@@ -14,6 +14,7 @@ from dlhelpers._validation import (
     check_int,
     check_number,
     check_pair,
+    check_rate,
     check_same_length,
     fail,
 )
@@ -85,9 +86,7 @@ def build_digit_cnn(
     layers = keras.layers
     filters = _check_units(filters, "filters")
     dense_units = check_int(dense_units, "dense_units", minimum=1)
-    dropout = check_number(dropout, "dropout", minimum=0, maximum=1)
-    if dropout >= 1:
-        fail("dropout", "a rate in [0, 1)", dropout)
+    dropout = check_rate(dropout, "dropout")
     num_classes = check_int(num_classes, "num_classes", minimum=2)
     seed = check_int(seed, "seed", minimum=0)
     input_shape = _check_input_shape(input_shape)
@@ -175,9 +174,7 @@ def build_dense_net(
     layers = keras.layers
     units = _check_units(units, "units")
     num_classes = check_int(num_classes, "num_classes", minimum=2)
-    dropout = check_number(dropout, "dropout", minimum=0, maximum=1)
-    if dropout >= 1:
-        fail("dropout", "a rate in [0, 1)", dropout)
+    dropout = check_rate(dropout, "dropout")
     seed = check_int(seed, "seed", minimum=0)
     init = keras.initializers
     stack = [

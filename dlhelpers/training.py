@@ -16,7 +16,7 @@ from dlhelpers._validation import (
     check_array,
     check_choice,
     check_int,
-    check_number,
+    check_rate,
     check_same_length,
     fail,
 )
@@ -62,9 +62,7 @@ def build_mlp(
     hidden = [check_int(h, "hidden", minimum=1) for h in hidden]
     check_choice(activation, "activation", ACTIVATIONS)
     check_choice(output_activation, "output_activation", OUTPUTS)
-    dropout = check_number(dropout, "dropout", minimum=0.0, maximum=1.0)
-    if dropout >= 1.0:
-        fail("dropout", "a rate in [0, 1)", dropout)
+    dropout = check_rate(dropout, "dropout")
     import_tensorflow()
     import keras
 

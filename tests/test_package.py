@@ -107,3 +107,10 @@ def test_no_two_modules_of_a_subpackage_export_the_same_name():
                     f"and {info.name}"
                 )
                 owner[name] = info.name
+
+
+@pytest.mark.parametrize("bad", [1.0, -0.1, 1.5])
+def test_check_rate_wants_zero_to_below_one(bad):
+    assert v.check_rate(0.0, "dropout") == 0.0 and v.check_rate(0.5, "dropout") == 0.5
+    with pytest.raises(ValueError, match=r"dropout: expected a rate in \[0, 1\)"):
+        v.check_rate(bad, "dropout")

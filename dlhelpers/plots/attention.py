@@ -6,18 +6,13 @@ import numpy as np
 
 from dlhelpers._validation import check_array, fail
 from dlhelpers._validation import reject as _reject
+from dlhelpers.plots._common import axes_or_new
 
 __all__ = ["plot_attention", "plot_accuracy_by_group", "plot_temperatures"]
 
 
 def _axes(ax, figsize):
-    """A new pyplot figure (so Jupyter shows it) unless an axes to draw on is given."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=figsize, dpi=75, layout="constrained")
-        return fig, ax
-    return ax.figure, ax
+    return axes_or_new(ax, figsize, dpi=75)
 
 
 def _labels(tokens, n: int, name: str) -> list[str]:

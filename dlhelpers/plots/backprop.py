@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from dlhelpers._validation import check_array, check_int, fail
+from dlhelpers.plots._common import axes_or_new
 
 __all__ = [
     "plot_computation_graph",
@@ -28,11 +29,7 @@ def _pyplot():
 
 
 def _axes(ax, figsize):
-    if ax is not None:
-        return ax.figure, ax
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=figsize, dpi=75, layout="constrained")
-    return fig, ax
+    return axes_or_new(ax, figsize, dpi=75)
 
 
 def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = None) -> Figure:

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from dlhelpers._validation import check_array, fail
+from dlhelpers.plots._common import axes_or_new
 
 __all__ = [
     "plot_history",
@@ -20,10 +21,7 @@ __all__ = [
 
 
 def _axes(ax, figsize):
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize, dpi=80, layout="constrained")
-        return fig, ax
-    return ax.figure, ax
+    return axes_or_new(ax, figsize, dpi=80)
 
 
 def _history_dict(history) -> dict:
