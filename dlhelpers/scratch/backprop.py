@@ -72,8 +72,13 @@ def relu_derivative(x):
 
 
 def sigmoid(x):
-    """``1 / (1 + exp(-x))``, computed without overflow for large ``|x|``."""
-    x = np.asarray(x, dtype=float)
+    """``1 / (1 + exp(-x))``, computed without overflow for large ``|x|``.
+
+    Float inputs keep their dtype (float32 stays float32, as in Keras); others become float64.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        x = x.astype(float)
     e = np.exp(-np.abs(x))  # never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 

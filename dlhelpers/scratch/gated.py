@@ -26,6 +26,7 @@ from collections import namedtuple
 import numpy as np
 
 from dlhelpers._validation import check_array, check_choice, check_int, fail
+from dlhelpers.scratch.backprop import sigmoid as _sigmoid  # one stable sigmoid
 
 __all__ = [
     "GATE_ACTIVATIONS",
@@ -44,16 +45,6 @@ __all__ = [
 LSTM_GATES = ("input", "forget", "candidate", "output")
 GRU_GATES = ("update", "reset", "candidate")
 LSTMState = namedtuple("LSTMState", ["h", "c"])
-
-
-def _sigmoid(z):
-    # split by sign so exp never overflows
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
 
 
 GATE_ACTIVATIONS = {

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from dlhelpers._validation import check_array, check_choice, check_number, fail
+from dlhelpers.scratch.backprop import sigmoid as _sigmoid  # one stable sigmoid
 
 __all__ = [
     "RNNGradients",
@@ -30,12 +31,6 @@ __all__ = [
     "scale_spectral_radius",
     "spectral_radius",
 ]
-
-
-def _sigmoid(z):
-    """Logistic sigmoid that never overflows: exp is only taken of -|z|."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 # Each activation with its derivative written in terms of the activation's *output*
