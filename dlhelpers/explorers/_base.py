@@ -5,6 +5,26 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 
+def learning_rate_slider(value: float = 1e-2, *, min_exp: float = -4, max_exp: float = 0):
+    """The learning-rate control every training explorer uses: a log slider, 4 steps a decade.
+
+    It updates on release (``continuous_update=False``) since each change retrains.
+    """
+    import ipywidgets as widgets
+
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=min_exp,
+        max=max_exp,
+        step=0.25,
+        description="learning rate",
+        readout_format=".2g",
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
+
+
 class Explorer:
     """Controls + an output area + the last result, drivable without a browser.
 

@@ -7,7 +7,7 @@ from collections import namedtuple
 import numpy as np
 
 from dlhelpers._validation import check_array, check_int, fail
-from dlhelpers.explorers._base import Explorer
+from dlhelpers.explorers._base import Explorer, learning_rate_slider
 
 __all__ = ["BackpropExplorer", "BackpropResult"]
 
@@ -50,16 +50,7 @@ class BackpropExplorer(Explorer):
         style = {"description_width": "initial"}
         opts = {"continuous_update": False, "style": style}
         controls = {
-            "learning_rate": widgets.FloatLogSlider(
-                value=0.1,
-                base=10,
-                min=-3,
-                max=1.5,
-                step=0.25,
-                description="learning rate",
-                readout_format=".3g",
-                **opts,
-            ),
+            "learning_rate": learning_rate_slider(0.1, min_exp=-3, max_exp=1.5),
             "hidden_units": widgets.IntSlider(
                 value=16, min=1, max=64, description="hidden units", **opts
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_int, fail
-from dlhelpers.explorers._base import Explorer
+from dlhelpers.explorers._base import Explorer, learning_rate_slider
 
 __all__ = ["TuningExplorer"]
 
@@ -38,17 +38,7 @@ class TuningExplorer(Explorer):
         self.seed = check_int(seed, "seed", minimum=0)
         style = {"description_width": "initial"}
         controls = {
-            "learning_rate": widgets.FloatLogSlider(
-                value=1e-2,
-                base=10,
-                min=-4,
-                max=0,
-                step=0.25,
-                description="learning rate",
-                readout_format=".1e",
-                continuous_update=False,
-                style=style,
-            ),
+            "learning_rate": learning_rate_slider(1e-2),
             "batch_size": widgets.Dropdown(
                 options=[8, 16, 32, 64, 128, 256], value=32, description="batch size", style=style
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_array, check_same_length
-from dlhelpers.explorers._base import Explorer
+from dlhelpers.explorers._base import Explorer, learning_rate_slider
 
 __all__ = ["TrainingExplorer"]
 
@@ -42,16 +42,7 @@ class TrainingExplorer(Explorer):
         self.seed = seed
         style = {"description_width": "initial"}
         controls = {
-            "learning_rate": w.FloatLogSlider(
-                value=1e-2,
-                base=10,
-                min=-4,
-                max=0,
-                step=0.25,
-                description="learning rate",
-                continuous_update=False,
-                style=style,
-            ),
+            "learning_rate": learning_rate_slider(1e-2),
             "batch_size": w.Dropdown(
                 options=[8, 16, 32, 64, 128], value=32, description="batch size", style=style
             ),
