@@ -259,7 +259,7 @@ def split_indices(
     val, test = train_test_split(
         rest, test_size=fractions[2] / rest_fraction, stratify=rest_labels, random_state=seed
     )
-    return Split(np.sort(train), np.sort(val), np.sort(test))
+    return Split(train.astype(np.int64), val.astype(np.int64), test.astype(np.int64))
 
 
 def train_val_test_split(*arrays, fractions=(0.7, 0.15, 0.15), stratify=None, seed: int = 0):

@@ -254,9 +254,9 @@ def test_every_chapter_has_a_tagged_explorer_cell(notebook):
     explorers = bs.explorer_cells(notebook)
     assert explorers, f"{notebook.name}: no code cell is tagged 'explorer'"
     for i in explorers:
-        source = "".join(cells[i]["source"])
-        assert source.startswith("# NBVAL_IGNORE_OUTPUT"), (
-            f"{notebook.name}: explorer cell {i} must start with # NBVAL_IGNORE_OUTPUT"
+        tags = cells[i]["metadata"].get("tags", [])
+        assert "nbval-ignore-output" in tags, (
+            f"{notebook.name}: explorer cell {i} must be tagged nbval-ignore-output"
         )
 
 

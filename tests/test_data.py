@@ -112,6 +112,31 @@ def test_stratified_split_keeps_class_proportions():
         np.testing.assert_allclose(np.bincount(labels[part]) / len(part), overall, atol=0.03)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_split_rows_come_shuffled_so_a_prefix_is_a_random_sample(seed):
+    """x[split.train][:n] must be a sample of the training rows, not the file's first rows."""
+    n = 600
+    labels = np.repeat([0, 1, 2], 200)  # a file sorted by class, like the penguins by species
+    for split in (
+        data.split_indices(n, seed=seed),
+        data.split_indices(n, stratify=labels, seed=seed),
+    ):
+        for part in split:
+            assert not np.all(np.diff(part) > 0), "indices must not come back sorted"
+        first = labels[split.train[:60]]
+        # 60 rows drawn at random from three equal classes: each class 20 +- 12 is
+        # over 3.5 standard deviations (sd = 3.65); the file's first 60 rows are all class 0.
+        assert np.all(np.abs(np.bincount(first, minlength=3) - 20) <= 12), np.bincount(first)
+
+
+def test_train_val_test_split_keeps_rows_aligned_across_arrays():
+    x = np.arange(100) * 10
+    frame = pd.DataFrame({"v": np.arange(100)})
+    x_tr, x_va, x_te, f_tr, f_va, f_te = data.train_val_test_split(x, frame, seed=3)
+    for xs, fs in ((x_tr, f_tr), (x_va, f_va), (x_te, f_te)):
+        np.testing.assert_array_equal(xs, fs["v"].to_numpy() * 10)
+
+
 def test_split_is_seeded():
     a, b = data.split_indices(50, seed=4), data.split_indices(50, seed=4)
     c = data.split_indices(50, seed=5)
