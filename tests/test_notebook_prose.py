@@ -35,7 +35,7 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)")  # URLs and paths in links: not prose
 HTML_TAG = re.compile(r"<[^>]+>")
 NUMBER = re.compile(
     r"(?<![\w.])"
-    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?!\.\d)"  # not part of 127.0.0.1 or 3.15.1
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?!\.?\d)"  # not part of 127.0.0.1 or 3.15.1
     r"(?:(?P<pct>\s?%)|(?P<mult>\s?(?:x|×|times)\b)|(?P<plain>))"
 )
 STRONG = re.compile(r"\b(beats?|always|never)\b", re.I)
