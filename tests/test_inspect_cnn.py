@@ -136,7 +136,8 @@ def test_maps_are_in_inference_mode(tf):
     x = np.random.default_rng(0).normal(size=(2, 9, 9, 1))
     first = feature_maps(model, x, ["drop"])["drop"]
     np.testing.assert_array_equal(first, feature_maps(model, x, ["drop"])["drop"])
-    np.testing.assert_allclose(first, feature_maps(model, x, ["c2"])["c2"], rtol=1e-6)
+    # dropout is the identity at inference; the two maps come from two calls (float32 noise)
+    np.testing.assert_allclose(first, feature_maps(model, x, ["c2"])["c2"], rtol=1e-5, atol=1e-6)
 
 
 def test_conv_filters_returns_keras_kernel(tf):
@@ -206,7 +207,8 @@ def test_bad_inputs(tf):
     np.testing.assert_allclose(
         feature_maps(dense, np.ones((1, 4)), ["d"])["d"],
         np.asarray(dense(np.ones((1, 4)))),
-        rtol=1e-6,
+        rtol=1e-5,  # two float32 calls through different graphs
+        atol=1e-6,
     )
 
 

@@ -15,6 +15,12 @@ def keras(tf):
     return keras
 
 
+# Float32 results of one model computed through two calls (a sub-model vs the layer, another
+# batch) may differ by a few float32 ulps: oneDNN's rounding depends on the batch and on the
+# CPU's instruction set. rtol=1e-5, atol=1e-6 (about 100 ulps) is float32 noise; a wrong state
+# (another layer, a wrong time step) is off by 1e-2 or more.
+
+
 def _x(seed, n, steps, features):
     return np.random.default_rng(seed).normal(size=(n, steps, features)).astype("float32")
 
@@ -34,7 +40,7 @@ def test_simple_rnn_states_match_numpy_reference(keras, n, steps, features, unit
     np.testing.assert_allclose(
         states, rnn_forward(x, *model.layers[0].get_weights()), rtol=1e-5, atol=1e-6
     )
-    np.testing.assert_allclose(states[:, -1], model.layers[0](x).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(states[:, -1], model.layers[0](x).numpy(), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("kind", ["SimpleRNN", "LSTM", "GRU"])
@@ -47,7 +53,7 @@ def test_states_equal_keras_return_sequences_for_each_kind(keras, kind, seed):
     twin = getattr(keras.layers, kind)(5, return_sequences=True)
     twin.build((None, 7, 3))
     twin.set_weights(layer.get_weights())
-    np.testing.assert_allclose(hidden_states(model, x), twin(x).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(hidden_states(model, x), twin(x).numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_nested_functional_model_and_layer_paths(keras):
@@ -82,7 +88,7 @@ def test_stacked_layers_selected_by_name_index_and_object(keras):
     from_second = hidden_states(model, x, layer=-1)
     assert from_second.shape == (2, 5, 3)
     np.testing.assert_allclose(from_second, hidden_states(model, x, layer=second))
-    np.testing.assert_allclose(from_second[:, -1], model(x).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(from_second[:, -1], model(x).numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_subclassed_model_embedding_input_and_initial_state(keras):
@@ -113,7 +119,7 @@ def test_bidirectional_and_go_backwards(keras):
     bi = keras.layers.Bidirectional(keras.layers.SimpleRNN(3, return_sequences=True))
     model = keras.Sequential([keras.Input((6, 2)), bi])
     x = _x(5, 2, 6, 2)
-    np.testing.assert_allclose(hidden_states(model, x), model(x).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(hidden_states(model, x), model(x).numpy(), rtol=1e-5, atol=1e-6)
     back = keras.layers.SimpleRNN(3, go_backwards=True)
     model = keras.Sequential([keras.Input((6, 2)), back])
     states = hidden_states(model, x)
@@ -130,7 +136,7 @@ def test_masked_steps_keep_the_previous_state(keras):
     x[0, 3:] = 0.0  # example 0 ends after 3 steps
     states = hidden_states(model, x)
     np.testing.assert_allclose(states[0, 3], states[0, 2], rtol=1e-6)
-    np.testing.assert_allclose(states[:, -1], model(x).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(states[:, -1], model(x).numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_stateful_layer_state_is_left_untouched(keras):
@@ -142,7 +148,7 @@ def test_stateful_layer_state_is_left_untouched(keras):
     before = model.layers[0].states[0].numpy().copy()
     states = hidden_states(model, x)
     np.testing.assert_array_equal(model.layers[0].states[0].numpy(), before)
-    np.testing.assert_allclose(states[:, -1], model(x).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(states[:, -1], model(x).numpy(), rtol=1e-5, atol=1e-6)
 
 
 # ------------------------------------------------------------------- step_gradient_norms
@@ -300,7 +306,7 @@ def test_generic_rnn_wrapper_around_a_cell(keras, tf, cell):
     x = _x(10, 2, 6, 3)
     states = hidden_states(model, x)
     assert states.shape == (2, 6, 4)
-    np.testing.assert_allclose(states[:, -1], rnn(x).numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(states[:, -1], rnn(x).numpy(), rtol=1e-5, atol=1e-6)
     xt = tf.constant(x)
     with tf.GradientTape() as tape:
         tape.watch(xt)
