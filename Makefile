@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test install lint bench lock environment
+.PHONY: lab test test-latest install lint bench lock environment
 
 install: $(STAMP)
 
@@ -26,6 +26,16 @@ lab: install
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadscope
+
+# Early warning: the unit tests in a fresh environment resolved from pyproject's ranges (no lock),
+# so a new NumPy/Keras/pandas release that breaks the course fails here before a learner meets it.
+LATEST := .venv-latest
+test-latest:
+	rm -rf $(LATEST) && $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet -e '.[test]'
+	@$(LATEST)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|pandas|scikit-learn|keras|tensorflow|tensorflow-cpu|keras-tuner|matplotlib)==' | tr '\n' ' '; echo
+	$(LATEST)/bin/python -m pytest tests -n 2 --dist loadscope -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .

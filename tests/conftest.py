@@ -24,3 +24,49 @@ def tf():
     import dlhelpers
 
     return dlhelpers.import_tensorflow()
+
+
+# --------------------------------------------------------------------------- test order
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep each notebook's cells in order after pytest-randomly shuffles the unit tests.
+
+    nbval runs a notebook as one test per cell in a single kernel, so its cells must stay in
+    order; pytest-randomly (which shuffles every module's tests, printing the seed so a failing
+    order can be replayed with ``-p randomly -p "randomly_seed=N"``) sees no module on them and
+    would mix them. Unit tests keep their shuffled order; notebooks run after them, each whole.
+    """
+    notebooks: dict[str, list] = {}
+    others = []
+    for item in items:
+        if hasattr(item, "cell_num"):  # an nbval cell
+            notebooks.setdefault(str(item.path), []).append(item)
+        else:
+            others.append(item)
+    cells = [c for path in sorted(notebooks) for c in sorted(notebooks[path], key=_cell_num)]
+    items[:] = others + cells
+
+
+def _cell_num(item) -> int:
+    return item.cell_num
+
+
+# --------------------------------------------------------------------------- what did not run
+
+
+def pytest_terminal_summary(terminalreporter):
+    """End with one plain line when the real-browser tests could not run here."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = [
+        str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        for report in skipped
+        if "test_browser" in report.nodeid
+    ]
+    if reasons:
+        reason = reasons[0].removeprefix("Skipped: ").removeprefix("real-browser test skipped: ")
+        terminalreporter.write_line(
+            f"NOTE: {len(reasons)} real-browser test(s) did not run: {reason}",
+            yellow=True,
+            bold=True,
+        )

@@ -114,3 +114,13 @@ def test_check_rate_wants_zero_to_below_one(bad):
     assert v.check_rate(0.0, "dropout") == 0.0 and v.check_rate(0.5, "dropout") == 0.5
     with pytest.raises(ValueError, match=r"dropout: expected a rate in \[0, 1\)"):
         v.check_rate(bad, "dropout")
+
+
+def test_a_deprecation_raised_in_dlhelpers_fails_the_suite():
+    """pyproject's filterwarnings turn a deprecation attributed to dlhelpers into an error."""
+    import warnings
+
+    with pytest.raises(DeprecationWarning, match="old API"):
+        warnings.warn_explicit(
+            "old API", DeprecationWarning, "dlhelpers/data.py", 1, "dlhelpers.data"
+        )
