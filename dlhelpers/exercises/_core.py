@@ -139,3 +139,61 @@ def check_cases(
                 hint,
             )
     return Feedback(True, f"{what} passed all {len(cases)} hidden cases.")
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The reference solution of one exercise; shown as its source code.
+
+    Attributes:
+        chapter: the chapter number.
+        name: the exercise function's name.
+        source: the reference implementation's source code.
+    """
+
+    chapter: int
+    name: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"# Reference solution, Chapter {self.chapter}: {self.name}\n{self.source}"
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython display
+        printer.text(str(self))
+
+
+def show_solution(chapter: int, name: str) -> Solution:
+    """The reference solution of exercise ``name`` of ``chapter``, to read after trying.
+
+    Args:
+        chapter: chapter number, 1-99.
+        name: the function the exercise asks for, e.g. ``"output_size"``.
+
+    Returns:
+        A :class:`Solution`; a notebook cell ending in it shows the source code.
+
+    Raises:
+        ValueError: no such chapter, or no such exercise in it (the message lists them).
+
+    Example:
+        >>> print(show_solution(3, "output_size").source.splitlines()[0])
+        def output_size(size: int, kernel_size: int, strides: int, padding: str) -> int:
+    """
+    import importlib
+    import inspect
+
+    if isinstance(chapter, bool) or not isinstance(chapter, (int, np.integer)):
+        raise TypeError(f"chapter: expected a chapter number (int), received {chapter!r}.")
+    module_name = f"dlhelpers.exercises.solutions.ch{int(chapter):02d}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        raise ValueError(
+            f"chapter: expected a chapter with exercises, received {chapter!r}."
+        ) from None
+    names = sorted(getattr(module, "__all__", []))
+    if name not in names:
+        raise ValueError(
+            f"name: expected one of Chapter {int(chapter)}'s exercises {names}, received {name!r}."
+        )
+    return Solution(int(chapter), name, inspect.getsource(getattr(module, name)))
