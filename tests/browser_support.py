@@ -1,12 +1,26 @@
 """Machinery of the real-browser test: JupyterLab on localhost, driven by headless Chromium.
 
-``tests/test_browser.py`` uses three things from here:
+The browser test does not run the chapters: nbval executes every chapter anyway, and
+re-running each one up to its explorers in JupyterLab doubled their cost. Instead, small
+*fixture* notebooks in ``tests/fixtures/`` build the same explorer classes on small data
+(random tables, tiny untrained or briefly trained models) in a few seconds each:
+``explorer_demo.ipynb`` (two toy explorers that prove the machinery) and
+``explorers_partN.ipynb`` (the explorers of one part of the course, grouped so that a kernel
+pays TensorFlow's import once per part). A no-browser test checks that every explorer class
+a chapter constructs in its explorer cells is constructed in some fixture's explorer cell.
 
-- :func:`explorer_notebooks` finds the notebooks that have an explorer cell (a code cell
-  tagged ``"explorer"``) and the indices of those cells.
+``tests/test_browser.py`` uses these things from here:
+
+- :func:`fixture_notebooks` finds the fixture notebooks that have an explorer cell (a code
+  cell tagged ``"explorer"``), :func:`explorer_cells` the indices of those cells;
+  :func:`chapter_notebooks` lists the chapters and :func:`explorer_classes` reads which
+  explorer classes a notebook's explorer cells construct (parsed from their source, so a
+  chapter that starts using a new explorer is noticed without editing the test).
 - :class:`JupyterLabServer` copies the notebooks into a temporary folder (JupyterLab
   autosaves, and the repository must stay untouched) and serves them on a free
-  ``127.0.0.1`` port with a random token and throwaway settings.
+  ``127.0.0.1`` port with a random token and throwaway settings. Its kernels get a
+  ``TMPDIR`` inside that folder, so files a notebook writes before its last explorer
+  (its cleanup cells are not run) are removed with the server.
 - :class:`NotebookPage` opens one notebook in a browser page, runs it up to its last
   explorer cell, and reads or drives what a learner sees: cell errors, widgets that
   failed or are still loading, each explorer's controls, its figure.
@@ -51,6 +65,8 @@ ANNOUNCEMENTS_PLUGIN = "@jupyterlab/apputils-extension:announcements"
 WIDGET_LOADING_TEXT = "Loading widget..."
 WIDGET_ERROR_TEXT = "Error displaying widget"
 WIDGET_ERROR_SELECTOR = ".jupyter-widgets-error-widget"
+# What Explorer.update puts before the message of a rejected value ("&#9888; peak: expected ...").
+REJECTED_MARK = "\u26a0"
 
 
 # --------------------------------------------------------------------------- finding notebooks
@@ -66,11 +82,47 @@ def explorer_cells(notebook: Path) -> list[int]:
     ]
 
 
-def explorer_notebooks(root: Path = ROOT) -> list[Path]:
-    """The fixture notebook, then every ``notebooks/NN_*.ipynb`` that has an explorer cell."""
-    candidates = [FIXTURES / "explorer_demo.ipynb"]
-    candidates += sorted((Path(root) / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    return [nb for nb in candidates if explorer_cells(nb)]
+def fixture_notebooks(fixtures: Path = FIXTURES) -> list[Path]:
+    """The notebooks in ``fixtures`` with an explorer cell, by name (``explorer_demo`` first)."""
+    return [nb for nb in sorted(Path(fixtures).glob("*.ipynb")) if explorer_cells(nb)]
+
+
+def chapter_notebooks(root: Path = ROOT) -> list[Path]:
+    """Every chapter: ``notebooks/NN_*.ipynb``, by number."""
+    return sorted((Path(root) / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def constructed_explorers(source: str) -> set[str]:
+    """Names of the classes called in ``source`` whose name ends in ``Explorer``.
+
+    ``FeatureMapExplorer(...)`` and ``explorers.FeatureMapExplorer(...)`` count; a class
+    statement, a comment or a string that mentions one does not. IPython syntax
+    (``%matplotlib inline``) is turned into Python first, as the kernel does.
+    """
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    tree = ast.parse(TransformerManager().transform_cell(source))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name.endswith("Explorer") and name != "Explorer":
+                names.add(name)
+    return names
+
+
+def explorer_classes(notebook: Path) -> dict[int, set[str]]:
+    """Explorer cell index -> the explorer classes that cell constructs."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    return {i: constructed_explorers(_source(cells[i])) for i in explorer_cells(notebook)}
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
 
 
 # --------------------------------------------------------------------------- the browser
@@ -150,6 +202,7 @@ class JupyterLabServer:
         self.tmp = Path(tempfile.mkdtemp(prefix="dlcourse-lab-"))
         served = self.tmp / "served"
         served.mkdir()
+        (self.tmp / "kernel-tmp").mkdir()
         for nb in self.notebooks:
             shutil.copy2(nb, served / nb.name)
         config = self.tmp / "config"
@@ -169,6 +222,8 @@ class JupyterLabServer:
             JUPYTERLAB_SETTINGS_DIR=str(settings),
             JUPYTERLAB_WORKSPACES_DIR=str(self.tmp / "workspaces"),
             IPYTHONDIR=str(self.tmp / "ipython"),
+            # what a notebook writes to tempfile.mkdtemp() goes when the server stops
+            TMPDIR=str(self.tmp / "kernel-tmp"),
             # kernels import this checkout's dlhelpers, as nbval and the benchmark do
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         )
@@ -622,8 +677,11 @@ class NotebookPage:
             after = self.display_signature(explorer)
             if after != before and self._settled(explorer, after):
                 return Change(description, before, after, time.monotonic() - start, [])
-            if self.message_text(explorer) != message_before and not _has_content(after):
+            message = self.message_text(explorer)
+            if message != message_before and REJECTED_MARK in message and not _has_content(after):
                 break  # the explorer rejected the value: it showed why and cleared its result
+            # (a message that was cleared is not a rejection: after a rejected value the
+            # explorer clears the message first and shows the new figure a moment later)
         moved = self.control_state(control) != state_before
         message = self.message_text(explorer)
         return (

@@ -1,20 +1,26 @@
-"""The course as a learner meets it: JupyterLab in a real (headless) Chromium.
+"""The course's explorers as a learner meets them: JupyterLab in a real (headless) Chromium.
 
-For every notebook with an explorer cell (a code cell tagged ``"explorer"``): open it in
-JupyterLab, run it up to its last explorer cell, and check that no cell failed, that no
+For every fixture notebook with an explorer cell (a code cell tagged ``"explorer"``): open it
+in JupyterLab, run it up to its last explorer cell, and check that no cell failed, that no
 widget shows "Error displaying widget" or stays "Loading widget...", that each explorer
 shows its controls, and that changing a control of each explorer changes its figure or
 printed result. A screenshot of each explorer, before and after the change, goes to
 ``$DLCOURSE_ARTIFACTS`` (default: a new temporary folder; its path is printed).
 
-The notebooks are ``tests/fixtures/explorer_demo.ipynb`` (proves the machinery) and every
-``notebooks/NN_*.ipynb`` with an explorer cell, found automatically.
+The notebooks are the fixtures in ``tests/fixtures/``, found automatically:
+``explorer_demo.ipynb`` (two toy explorers; proves the machinery, every kind of control)
+and ``explorers_partN.ipynb``, which build the explorer classes of one part of the course
+on small data in a few seconds. The chapters are not opened here: nbval executes each of
+them, and the browser only has to show that each explorer class renders and responds.
+``test_fixtures_build_every_chapter_explorer`` (no browser) keeps the two in step: every
+explorer class a chapter constructs in its explorer cells must be constructed in some
+fixture's explorer cell, and every chapter keeps at least one explorer cell.
 
-Needs Playwright (PyPI) and Debian's ``chromium``. Without them the tests skip, unless
-``DLCOURSE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where they fail.
+Needs Playwright (PyPI) and Debian's ``chromium``. Without them the browser tests skip,
+unless ``DLCOURSE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where they fail.
 
 Environment: ``DLCOURSE_CHROMIUM`` (browser executable), ``DLCOURSE_ARTIFACTS`` (screenshots),
-``DLCOURSE_BROWSER_TIMEOUT`` (seconds allowed to run one notebook, default 900).
+``DLCOURSE_BROWSER_TIMEOUT`` (seconds allowed to run one notebook, default 300).
 """
 
 from __future__ import annotations
@@ -30,10 +36,10 @@ from pathlib import Path
 import browser_support as bs
 import pytest
 
-NOTEBOOKS = bs.explorer_notebooks()
-CHAPTERS = sorted((bs.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = bs.fixture_notebooks()  # what the browser opens: fixtures only
+CHAPTERS = bs.chapter_notebooks()
 FIXTURE = bs.FIXTURES / "explorer_demo.ipynb"
-RUN_TIMEOUT_S = float(os.environ.get("DLCOURSE_BROWSER_TIMEOUT", "900"))
+RUN_TIMEOUT_S = float(os.environ.get("DLCOURSE_BROWSER_TIMEOUT", "300"))
 WIDGET_TIMEOUT_S = 60.0  # for widgets to finish rendering once the cells have run
 RESPONSE_TIMEOUT_S = 120.0  # for an explorer to show a new result (some retrain a model)
 # Which control to drive first: a slider (what the course promises), then the others.
@@ -215,20 +221,31 @@ def test_fixture_every_kind_of_control_responds(open_notebook, artifacts):
 # --------------------------------------------------------------------------- no browser needed
 
 
-def _write_notebook(path: Path, cells: list[tuple[str, list[str]]]) -> Path:
-    nb = {
-        "cells": [
-            {"cell_type": kind, "metadata": {"tags": tags}, "source": "", "outputs": []}
-            if kind == "code"
-            else {"cell_type": kind, "metadata": {"tags": tags}, "source": ""}
-            for kind, tags in cells
-        ],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+def _write_notebook(path: Path, cells: list[tuple]) -> Path:
+    """A notebook of ``(kind, tags)`` or ``(kind, tags, source)`` cells."""
+    nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    for kind, tags, *source in cells:
+        cell = {"cell_type": kind, "metadata": {"tags": tags}, "source": "".join(source)}
+        if kind == "code":
+            cell["outputs"] = []
+        nb["cells"].append(cell)
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
+
+
+def _code_sources(notebook: Path) -> list[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [bs._source(c) for c in cells if c["cell_type"] == "code"]
+
+
+def _fixture_classes() -> dict[str, str]:
+    """Explorer class -> the first fixture whose explorer cells construct it."""
+    built = {}
+    for nb in NOTEBOOKS:
+        for names in bs.explorer_classes(nb).values():
+            for name in sorted(names):
+                built.setdefault(name, nb.name)
+    return built
 
 
 def test_explorer_cells_are_tagged_code_cells(tmp_path):
@@ -239,17 +256,49 @@ def test_explorer_cells_are_tagged_code_cells(tmp_path):
     assert bs.explorer_cells(nb) == [2]
 
 
-def test_chapter_notebooks_are_found_automatically(tmp_path):
+def test_fixture_notebooks_are_found_automatically(tmp_path):
+    with_explorer = _write_notebook(tmp_path / "explorers_part2.ipynb", [("code", ["explorer"])])
+    demo = _write_notebook(tmp_path / "explorer_demo.ipynb", [("code", ["explorer"])])
+    _write_notebook(tmp_path / "helpers.ipynb", [("code", [])])
+    assert bs.fixture_notebooks(tmp_path) == [demo, with_explorer]
+    assert NOTEBOOKS[0] == FIXTURE  # the machinery is proved before the course's explorers
+
+
+def test_chapters_are_the_numbered_notebooks(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    with_explorer = _write_notebook(tmp_path / "notebooks" / "02_b.ipynb", [("code", ["explorer"])])
-    _write_notebook(tmp_path / "notebooks" / "01_a.ipynb", [("code", [])])
+    second = _write_notebook(tmp_path / "notebooks" / "02_b.ipynb", [("code", [])])
+    first = _write_notebook(tmp_path / "notebooks" / "01_a.ipynb", [("code", ["explorer"])])
     _write_notebook(tmp_path / "notebooks" / "scratch.ipynb", [("code", ["explorer"])])
-    assert bs.explorer_notebooks(tmp_path) == [FIXTURE, with_explorer]
+    assert bs.chapter_notebooks(tmp_path) == [first, second]
+
+
+def test_explorer_classes_are_read_from_the_calls_in_explorer_cells(tmp_path):
+    nb = _write_notebook(
+        tmp_path / "nb.ipynb",
+        [
+            ("code", [], "other = GatesExplorer(model, x)\n"),  # not an explorer cell
+            (
+                "code",
+                ["explorer"],
+                "%matplotlib inline\n",
+                "# a TuningExplorer(...) in a comment does not count\n",
+                "explorer = FeatureMapExplorer(\n    model, x[:40]\n)\n",
+                "flow = explorers.GradientFlowExplorer(units=16)\n",
+                "text = 'KernelExplorer(photo)'\n",
+                "explorer\n",
+            ),
+            ("code", ["explorer"], "class MyExplorer(Explorer):\n    pass\n\nMyExplorer()\n"),
+        ],
+    )
+    assert bs.explorer_classes(nb) == {
+        1: {"FeatureMapExplorer", "GradientFlowExplorer"},
+        2: {"MyExplorer"},
+    }
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.stem for nb in CHAPTERS])
 def test_every_chapter_has_a_tagged_explorer_cell(notebook):
-    """A chapter without the tag would silently drop out of the browser test."""
+    """A chapter's explorers are covered only through the classes its explorer cells build."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     explorers = bs.explorer_cells(notebook)
     assert explorers, f"{notebook.name}: no code cell is tagged 'explorer'"
@@ -257,6 +306,60 @@ def test_every_chapter_has_a_tagged_explorer_cell(notebook):
         tags = cells[i]["metadata"].get("tags", [])
         assert "nbval-ignore-output" in tags, (
             f"{notebook.name}: explorer cell {i} must be tagged nbval-ignore-output"
+        )
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.stem for nb in CHAPTERS])
+def test_fixtures_build_every_chapter_explorer(notebook):
+    """The browser drives a chapter's explorers through fixtures that build the same classes."""
+    classes = bs.explorer_classes(notebook)
+    if not classes:
+        pytest.skip(f"{notebook.name} has no explorer cell (reported by the test above)")
+    used = set().union(*classes.values())
+    assert used, (
+        f"{notebook.name}: its explorer cells {sorted(classes)} construct no explorer "
+        "(no call of a class named ...Explorer); the browser test could not cover them"
+    )
+    built = _fixture_classes()
+    missing = sorted(used - set(built))
+    assert not missing, (
+        f"{notebook.name} constructs {missing} in its explorer cells, but no fixture in "
+        f"tests/fixtures/ does, so no browser test shows them. Build each on small data in "
+        "an explorer cell (tags 'explorer', 'nbval-ignore-output') of the part's "
+        "explorers_partN.ipynb, then execute it: "
+        "python benchmarks/run_notebooks.py --inplace tests/fixtures/explorers_partN.ipynb"
+    )
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_fixture_explorer_cells_are_tagged_and_build_an_explorer(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for i, names in bs.explorer_classes(notebook).items():
+        assert "nbval-ignore-output" in cells[i]["metadata"]["tags"], (
+            f"{notebook.name}: explorer cell {i} must be tagged nbval-ignore-output"
+        )
+        assert names, f"{notebook.name}: explorer cell {i} constructs no explorer"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_fixtures_seed_before_keras_and_stop_their_services(notebook):
+    sources = _code_sources(notebook)
+    imports_keras = re.compile(r"^\s*(import|from) (keras|tensorflow)\b", re.M)
+    # (cell, offset) of the first Keras import and of the first seeding, in running order
+    keras = [(i, m.start()) for i, src in enumerate(sources) for m in imports_keras.finditer(src)]
+    seeded = [(i, src.find("dlhelpers.set_seed(0)")) for i, src in enumerate(sources)]
+    seeded = [at for at in seeded if at[1] >= 0]
+    if keras or notebook.name.startswith("explorers_part"):  # the parts' explorers use Keras
+        first = sources[0]
+        assert first.startswith("import dlhelpers") and "dlhelpers.set_seed(0)" in first, (
+            f"{notebook.name}: the first code cell must import dlhelpers and call "
+            "dlhelpers.set_seed(0), before Keras or TensorFlow is imported"
+        )
+        assert not keras or seeded[0] < keras[0], f"{notebook.name}: Keras imported before the seed"
+    whole = "\n".join(sources)
+    for name in re.findall(r"^(\w+) = ServiceExplorer\(", whole, re.M):
+        assert f"{name}.close()" in whole, (
+            f"{notebook.name}: {name} serves on 127.0.0.1; a later cell must call {name}.close()"
         )
 
 
