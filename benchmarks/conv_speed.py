@@ -13,11 +13,10 @@ measurement, not a test: it never fails on time.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 
 import numpy as np
+from machine import describe
 
 
 def _median_times(funcs: dict, repeats: int) -> dict:
@@ -67,10 +66,8 @@ def main() -> None:
     few = 2  # the loop version on 2 images, scaled to 64
     loop = _median_times({"loop": lambda: conv2d_loop(x[:few], kernel)}, 3)["loop"] * 64 / few
 
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}, "
-        f"NumPy {np.__version__}, TensorFlow {tf.__version__}; "
+        f"{describe()}; NumPy {np.__version__}, TensorFlow {tf.__version__}; "
         f"x (64, 28, 28, 8), kernel (3, 3, 8, 16), 'valid', float32, median of {args.repeats}\n"
     )
     print("| implementation | time (ms) | time / TensorFlow |")

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import tempfile
 import threading
 import time
@@ -24,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from machine import describe
 
 
 def _model_file(folder: Path) -> Path:
@@ -109,10 +108,7 @@ def main() -> None:
                 for n in args.instances
                 for t in args.threads
             ]
-    print(
-        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; server and clients on the same machine\n"
-    )
+    print(f"\n{describe()}; server and clients on the same machine\n")
     print(table(rows))
 
 
