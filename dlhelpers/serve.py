@@ -169,10 +169,13 @@ def create_app(
     """A Flask app serving the Keras model saved at ``model_path``.
 
     The model is loaded once with ``keras.models.load_model(..., safe_mode=safe_mode,
-    compile=False)``. Only native ``.keras`` files are served: legacy ``.h5`` files
-    ignore safe mode. In safe mode Keras refuses the known code-carrying parts of a
-    ``.keras`` file (a ``Lambda`` layer's bytecode, say); older Keras releases had ways
-    around it, so load only files you trust and keep Keras updated.
+    compile=False)``. In safe mode Keras refuses the known code-carrying parts of a
+    model file (a ``Lambda`` layer's Python bytecode, say); the Keras in this course's
+    lock (3.15.1) does so for ``.keras`` and legacy ``.h5`` files alike. Only native ``.keras``
+    files are served all the same: ``.h5`` is Keras' legacy format, and Keras releases
+    before 3.11.3, which this package's ``keras>=3.3`` range still admits, skipped safe
+    mode for ``.h5`` files altogether (CVE-2025-9905). Safe mode has had other gaps in
+    older releases too, so load only files you trust and keep Keras updated.
 
     Args:
         model_path: a ``.keras`` file with one input of fixed shape and one output.
@@ -193,7 +196,12 @@ def create_app(
 
     path = os.fspath(model_path)
     if not path.endswith(".keras"):
-        fail("model_path", "a native .keras file (.h5 files ignore safe mode)", path)
+        fail(
+            "model_path",
+            "a native .keras file (.h5 is legacy, and Keras before 3.11.3 skips safe mode "
+            "for .h5 files)",
+            path,
+        )
     if not os.path.isfile(path):
         fail("model_path", "an existing .keras file", path)
     if not isinstance(safe_mode, bool):

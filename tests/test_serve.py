@@ -215,16 +215,35 @@ def test_create_app_rejects_bad_arguments(tmp_path, tf):
         create_app(path, safe_mode="no")
 
 
-def test_h5_with_lambda_layer_is_refused(tmp_path, tf):
+H5_REFUSED = (
+    r"model_path: expected a native \.keras file \(\.h5 is legacy, and Keras before 3\.11\.3 "
+    r"skips safe mode for \.h5 files\), received "
+)
+
+
+def test_h5_is_refused_whatever_the_safe_mode(tmp_path, tf):
     import keras
 
     model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda t: t * 2.0)])
     path = tmp_path / "lambda.h5"
     model.save(path)
-    with pytest.raises(ValueError, match=r"\.h5 files ignore safe mode"):
+    with pytest.raises(ValueError, match=H5_REFUSED):
         create_app(path)
-    with pytest.raises(ValueError, match=r"\.h5 files ignore safe mode"):
+    with pytest.raises(ValueError, match=H5_REFUSED):
         create_app(path, safe_mode=False)
+
+
+def test_the_locked_keras_applies_safe_mode_to_h5_too(tmp_path, tf):
+    """The docstring's claim about the Keras in the lock: .h5 honours safe mode there."""
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda t: t * 2.0)])
+    path = tmp_path / "lambda.h5"
+    model.save(path)
+    with pytest.raises(ValueError, match="(?i)safe_mode"):
+        keras.models.load_model(path, safe_mode=True)
+    reloaded = keras.models.load_model(path, safe_mode=False)
+    np.testing.assert_array_equal(reloaded(np.ones((1, 2), "float32")), [[2.0, 2.0]])
 
 
 def test_model_with_two_outputs_is_refused(tmp_path, tf):
