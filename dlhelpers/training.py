@@ -143,7 +143,7 @@ def fit_model(
     callbacks: list | None = None,
     verbose: int = 0,
 ):
-    """``model.fit`` with the inputs checked first.
+    """``model.fit`` with the inputs checked first, fed from a ``tf.data`` pipeline.
 
     Args:
         model: a compiled Keras model.
@@ -173,12 +173,22 @@ def fit_model(
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     if not getattr(model, "compiled", False) and getattr(model, "optimizer", None) is None:
         fail("model", "a compiled Keras model (call model.compile first)", model)
+    tf = import_tensorflow()
+    # Given NumPy arrays, Keras builds a new input pipeline at every epoch, which costs more than
+    # an epoch of a small network on a small table. A tf.data pipeline built once is reused by
+    # every epoch (and reshuffled for each, as fit does with arrays): the same training, for
+    # several times less CPU on small tables.
+    train_data = (
+        tf.data.Dataset.from_tensor_slices((X_train, y_train))
+        .shuffle(len(X_train), reshuffle_each_iteration=True)
+        .batch(batch_size)
+    )
+    val_data = tf.data.Dataset.from_tensor_slices((X_val, y_val)).batch(batch_size)
     return model.fit(
-        X_train,
-        y_train,
-        validation_data=(X_val, y_val),
+        train_data,
+        validation_data=val_data,
         epochs=epochs,
-        batch_size=batch_size,
+        shuffle=False,  # the pipeline shuffles; Keras would warn that it cannot
         callbacks=callbacks or [],
         verbose=verbose,
     )

@@ -56,3 +56,12 @@ def test_roc_one_curve_per_positive_class_plus_chance(n_classes, curves):
 def test_plot_distributions_one_panel_per_column():
     fig = plots.plot_distributions({"raw": np.arange(10.0), "scaled": np.arange(10.0) / 10})
     assert len(fig.axes) == 2
+
+
+def test_plot_history_says_training_and_validation_only_for_a_pair():
+    def labels(fig):
+        return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+    assert labels(plots.plot_history(HISTORY)) == ["training loss", "validation loss"]
+    lone = plots.plot_history({"learning_rate": [0.01, 0.01, 0.005]}, "learning_rate")
+    assert labels(lone) == ["learning rate"]  # not "training learning_rate"

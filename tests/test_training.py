@@ -102,3 +102,23 @@ def test_build_mlp_accepts_an_int_for_one_hidden_layer(tf):
     assert training.build_mlp(3, 2, 4).count_params() == (3 + 1) * 4 + (4 + 1) * 2
     with pytest.raises(ValueError, match="hidden: expected a sequence of layer sizes"):
         training.build_mlp(3, 2, "16")
+
+
+def test_fit_model_trains_and_repeats_itself_from_the_same_seed(tf):
+    import keras
+
+    X, y = _data(48)
+
+    def losses():
+        dlhelpers.set_seed(3)
+        model = training.build_mlp(4, 2, (4,))
+        model.compile(keras.optimizers.Adam(0.05), "sparse_categorical_crossentropy")
+        history = training.fit_model(
+            model, X, y, validation_data=(X[:8], y[:8]), epochs=20, batch_size=8
+        )
+        assert set(history.history) == {"loss", "val_loss"}
+        return history.history["loss"]
+
+    first = losses()
+    assert first[-1] < 0.7 * first[0]  # it learns from the shuffled batches
+    np.testing.assert_allclose(losses(), first, rtol=1e-5)  # same seed, same batches: float32

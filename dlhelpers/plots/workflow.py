@@ -37,7 +37,9 @@ def plot_history(history, metric: str = "loss", *, ax=None, title: str | None = 
     Args:
         history: a Keras ``History`` or its ``.history`` dict.
         metric: the logged metric, e.g. ``"loss"`` or ``"accuracy"``; its
-            ``"val_"`` twin is drawn too when present.
+            ``"val_"`` twin is drawn too when present (the curves are then labelled
+            "training ..." and "validation ..."; a lone curve, such as the learning rate,
+            is labelled with the metric's name).
         ax: axes to draw on (a new figure when ``None``).
         title: axes title.
 
@@ -49,9 +51,11 @@ def plot_history(history, metric: str = "loss", *, ax=None, title: str | None = 
         fail("metric", "one of " + ", ".join(sorted(logs)), metric)
     fig, ax = _axes(ax, (5, 3))
     epochs = np.arange(1, len(logs[metric]) + 1)
-    ax.plot(epochs, logs[metric], label=f"training {metric}")
     if f"val_{metric}" in logs:
+        ax.plot(epochs, logs[metric], label=f"training {metric}")
         ax.plot(epochs, logs[f"val_{metric}"], label=f"validation {metric}")
+    else:  # a value without a validation twin (the learning rate, say) is no "training" curve
+        ax.plot(epochs, logs[metric], label=metric.replace("_", " "))
     ax.set(xlabel="epoch", ylabel=metric, title=title)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
