@@ -63,6 +63,24 @@ def test_lstm_step_stub_and_wrong_return_type():
     assert not feedback and "expected a pair (h, c)" in feedback.message
 
 
+@pytest.mark.parametrize(
+    "check",
+    [
+        ch06.check_lstm_step,
+        ch06.check_gru_step,
+        ch06.check_lstm_param_count,
+        ch06.check_gru_param_count,
+    ],
+)
+def test_a_stub_that_raises_is_not_started_rather_than_wrong(check):
+    def stub(*args):
+        raise NotImplementedError
+
+    feedback = check(stub)
+    assert not feedback
+    assert "not written yet" in str(feedback) and "wrong answer" not in str(feedback)
+
+
 def _gru_variant(order=(0, 1, 2), reset_after=False, swap=False, bias=True):
     def step(x, h, k, rk, b):
         bx = np.split(x @ k + (b if bias else 0), 3, axis=-1)

@@ -86,6 +86,14 @@ def test_curve_and_forecast_plots():
     assert fig.axes[0].get_ylabel() == "test MSE"
     with pytest.raises(ValueError, match=r"key: expected one of 'val_loss', received 'loss'"):
         plot_sequence_curves({"a": {"val_loss": [1.0]}}, key="loss")
+    seeds = [{"loss": [1.0, 0.5]}, {"loss": [0.9, 0.2, 0.1]}, {"loss": [1.1]}]
+    fig = plot_sequence_curves({"a": seeds, "b": {"loss": [1.0, 0.9]}}, "loss")
+    lines = fig.axes[0].lines
+    assert len(lines) == 4  # one line per run
+    assert len({line.get_color() for line in lines[:3]}) == 1  # one colour per label
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["a", "b"]
+    with pytest.raises(ValueError, match=r"histories\['a'\]: expected a History or a non-empty"):
+        plot_sequence_curves({"a": []}, "loss")
     t = np.arange(20)
     fig = plot_series_forecast(t, np.sin(t), {"model": (t[10:], np.sin(t[10:]))}, split=10)
     assert len(fig.axes[0].lines) == 3

@@ -183,7 +183,9 @@ def plot_sequence_curves(
     """Several models' learning curves on one axes (for instance SimpleRNN, LSTM, GRU).
 
     Args:
-        histories: dict of label -> Keras ``History`` (or its ``.history`` dict).
+        histories: dict of label -> Keras ``History`` (or its ``.history`` dict), or
+            label -> list of them (one per seed): the runs of one label share a colour
+            and one legend entry, so the spread between seeds shows.
         key: the metric to draw (``"val_loss"`` by default).
         baseline: optional number drawn as a horizontal dashed line (for instance
             the loss of always predicting the mean), labelled ``baseline_label``.
@@ -197,11 +199,24 @@ def plot_sequence_curves(
     if not isinstance(histories, dict) or not histories:
         fail("histories", "a dict of label -> History", histories)
     fig, ax = _new_axes(ax, (6, 3))
-    for label, history in histories.items():
-        values = _history_dict(history)
-        if key not in values:
-            fail("key", f"one of {', '.join(map(repr, values))}", key)
-        ax.plot(np.arange(1, len(values[key]) + 1), values[key], marker=".", label=label)
+    for label, runs in histories.items():
+        runs = list(runs) if isinstance(runs, (list, tuple)) else [runs]
+        if not runs:
+            fail(f"histories[{label!r}]", "a History or a non-empty list of them", runs)
+        color = None
+        for k, history in enumerate(runs):
+            values = _history_dict(history)
+            if key not in values:
+                fail("key", f"one of {', '.join(map(repr, values))}", key)
+            (line,) = ax.plot(
+                np.arange(1, len(values[key]) + 1),
+                values[key],
+                marker=".",
+                color=color,
+                alpha=1.0 if len(runs) == 1 else 0.7,
+                label=label if k == 0 else None,
+            )
+            color = line.get_color()
     if baseline is not None:
         ax.axhline(baseline, color="gray", ls="--", lw=1, label=baseline_label)
     if log:
