@@ -146,9 +146,9 @@ def load_penguins() -> pd.DataFrame:
 # --------------------------------------------------------------------------- series
 def load_sunspots() -> pd.Series:
     """Yearly mean sunspot numbers 1700-2008 (statsmodels): 309 float64 values, indexed by year."""
-    import statsmodels.api as sm
+    from statsmodels.datasets import sunspots  # not statsmodels.api: 1.3 s of imports saved
 
-    df = sm.datasets.sunspots.load_pandas().data
+    df = sunspots.load_pandas().data
     series = pd.Series(
         df["SUNACTIVITY"].to_numpy(np.float64),
         index=df["YEAR"].astype(int).to_numpy(),
@@ -169,9 +169,9 @@ def load_co2(fill: str | None = "interpolate") -> pd.Series:
         float64 Series indexed by week (a ``DatetimeIndex``).
     """
     check_choice(fill, "fill", ("interpolate", None))
-    import statsmodels.api as sm
+    from statsmodels.datasets import co2
 
-    series = sm.datasets.co2.load_pandas().data["co2"].astype(np.float64).rename("co2")
+    series = co2.load_pandas().data["co2"].astype(np.float64).rename("co2")
     return series.interpolate(method="time") if fill else series
 
 
