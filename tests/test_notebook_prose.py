@@ -151,7 +151,9 @@ def _code(source, printed=""):
 
 
 def test_quoted_numbers_finds_decimals_percentages_and_multipliers():
-    text = "Accuracy 0.95, or 98.9 %, 40% of rows, 1.7x faster, 3 times; `lr=0.001`, $0.25$, 10 epochs"
+    text = (
+        "Accuracy 0.95, or 98.9 %, 40% of rows, 1.7x faster, 3 times; `lr=0.001`, $0.25$, 10 epochs"
+    )
     assert quoted_numbers(text) == [
         ("0.95", "decimal"),
         ("98.9", "percent"),
