@@ -11,8 +11,10 @@ Main entry points:
 - :func:`sweep`: train once per value of one hyperparameter.
 - :func:`find_learning_rate`: exponentially increasing learning rate, loss recorded per step.
 - :func:`schedule_lrs` (NumPy, by hand) and :func:`make_schedule` (the Keras objects).
-- :func:`cross_validate` and :func:`summarize_scores`: k-fold CV with scikit-learn splitters.
-- :func:`mlp_hypermodel`, :func:`make_tuner`, :func:`trials_table`: keras-tuner searches.
+- :func:`cross_validate` and :func:`summarize_scores`: k-fold CV with scikit-learn splitters;
+  :func:`split_vs_kfold`: how far one split and a k-fold mean land from an unseen pool.
+- :func:`mlp_hypermodel`, :func:`make_tuner`, :func:`trials_table`: keras-tuner searches
+  (with ``cache=``, trials share the runs of :func:`train_mlp` and :func:`sweep`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ __all__ = [
     "CVResult",
     "cross_validate",
     "summarize_scores",
+    "SplitVsKFold",
+    "split_vs_kfold",
     "TUNERS",
     "mlp_hypermodel",
     "make_tuner",
@@ -56,6 +60,9 @@ __all__ = [
 SweepResult = namedtuple("SweepResult", ["param", "values", "histories"])
 LRFinderResult = namedtuple("LRFinderResult", ["lrs", "losses", "smoothed", "suggestion"])
 CVResult = namedtuple("CVResult", ["scores", "mean", "std", "extra_scores"], defaults=[None])
+SplitVsKFold = namedtuple(
+    "SplitVsKFold", ["single", "kfold", "single_reference", "kfold_reference", "pool_size"]
+)
 SCHEDULES = ("constant", "exponential", "piecewise", "one_cycle")
 TUNERS = ("grid", "random", "bayesian")
 
@@ -129,6 +136,7 @@ def train_mlp(
     epochs: int = 10,
     seed: int = 0,
     callbacks=None,
+    cache: dict | None = None,
 ):
     """Build :func:`build_mlp` and train it; the one training run every experiment varies.
 
@@ -139,6 +147,11 @@ def train_mlp(
         batch_size: mini-batch size.
         epochs: number of passes over ``x_train``.
         callbacks: optional list of Keras callbacks.
+        cache: an optional dict shared between calls: a run whose data and settings
+            are already in it is returned from it instead of retrained (training is
+            deterministic, so it would give the same model and history). Runs with
+            ``callbacks`` are neither stored nor served. A served model is the same
+            object each time: evaluate it, do not train it further.
 
     Returns:
         ``(model, history)`` where ``history`` is a dict of per-epoch lists
@@ -150,6 +163,21 @@ def train_mlp(
         fail("x_val", f"{x_train.shape[1]} features like x_train", x_val)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     epochs = check_int(epochs, "epochs", minimum=1)
+    if cache is not None and not isinstance(cache, dict):
+        fail("cache", "a dict (or None)", cache)
+    key = None
+    if cache is not None and not callbacks:
+        settings = dict(
+            hidden_layers=hidden_layers,
+            units=units,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            epochs=epochs,
+            seed=seed,
+        )
+        key = _run_key((x_train, y_train, x_val, y_val), settings)
+        if key in cache:
+            return cache[key]
     n_classes = int(max(y_train.max(), y_val.max())) + 1
     model = build_mlp(
         x_train.shape[1],
@@ -168,7 +196,22 @@ def train_mlp(
         verbose=0,
         callbacks=callbacks or [],
     )
-    return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    run = model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    if key is not None:
+        cache[key] = run
+    return run
+
+
+def _run_key(data, settings: dict) -> tuple:
+    """The cache key of a run: a digest of the data and the settings' reprs."""
+    # NumPy scalars and Python numbers of the same value give the same key
+    settings = {
+        k: v.item() if isinstance(v, (np.integer, np.floating)) else v for k, v in settings.items()
+    }
+    if hasattr(settings.get("learning_rate"), "get_config"):  # a schedule: key on its config
+        lr = settings["learning_rate"]
+        settings["learning_rate"] = (type(lr).__name__, sorted(lr.get_config().items()))
+    return _fingerprint(data), tuple(sorted((k, repr(v)) for k, v in settings.items()))
 
 
 def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> SweepResult:
@@ -179,9 +222,10 @@ def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> Sw
             ``"epochs"``.
         values: the values to try (a non-empty sequence).
         data: ``(x_train, y_train, x_val, y_val)``.
-        cache: an optional dict shared between sweeps: a run whose settings are
-            already in it is reused instead of retrained (runs are deterministic, so
-            the history would be the same). Not used when ``callbacks`` are given.
+        cache: an optional dict shared between sweeps and :func:`train_mlp` calls: a
+            run whose settings are already in it is reused instead of retrained (runs
+            are deterministic, so the history would be the same). Not used when
+            ``callbacks`` are given.
         **fixed: the other keyword arguments of :func:`train_mlp` (same for every run).
 
     Returns:
@@ -200,18 +244,7 @@ def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> Sw
         fail("data", "a tuple (x_train, y_train, x_val, y_val)", data)
     if cache is not None and not isinstance(cache, dict):
         fail("cache", "a dict (or None)", cache)
-    histories = []
-    fingerprint = _fingerprint(data) if cache is not None else None
-    for value in values:
-        settings = {**fixed, param: value}
-        key = (fingerprint, tuple(sorted((k, repr(v)) for k, v in settings.items())))
-        if cache is None or "callbacks" in settings or key not in cache:
-            history = train_mlp(*data, **settings)[1]
-            if cache is not None and "callbacks" not in settings:
-                cache[key] = history
-        else:
-            history = cache[key]
-        histories.append(history)
+    histories = [train_mlp(*data, **{**fixed, param: value}, cache=cache)[1] for value in values]
     return SweepResult(param, values, histories)
 
 
@@ -595,6 +628,75 @@ def cross_validate(
     return CVResult(scores, mean, std, np.asarray(extra) if also_score is not None else None)
 
 
+def split_vs_kfold(
+    estimator,
+    x,
+    y,
+    *,
+    subset_size: int = 400,
+    n_subsets: int = 30,
+    n_splits: int = 5,
+    seed: int = 0,
+) -> SplitVsKFold:
+    """How far one validation split and a k-fold mean each land from a large unseen pool.
+
+    For each of ``n_subsets`` random stratified subsets of ``subset_size`` rows, a
+    shuffled ``StratifiedKFold(n_splits)`` trains ``n_splits`` clones of
+    ``estimator``; each is scored on its held-out fold and on the *pool*, every row
+    outside the subset (none of the models saw them). The first fold alone is what a
+    single split reports (``1 - 1/n_splits`` of the rows to train, the rest to
+    validate); the mean over the folds is the k-fold estimate. The reference of
+    each estimate is what the same model(s) score on the pool, so
+    ``single - single_reference`` and ``kfold - kfold_reference`` are the errors.
+
+    Args:
+        estimator: a scikit-learn classifier, cloned for every fit; its ``score``
+            is the metric (accuracy for classifiers), for example
+            ``LogisticRegression(max_iter=1000)``.
+        x: ``(N, F)`` features. y: ``(N,)`` integer class labels.
+        subset_size: rows in each small data set (at most ``N - 2``).
+        n_subsets: how many random subsets (at least 2).
+        n_splits: ``k``, the number of folds.
+        seed: subset ``r`` draws its rows and its folds with ``seed + r``.
+
+    Returns:
+        ``SplitVsKFold(single, kfold, single_reference, kfold_reference, pool_size)``:
+        four ``(n_subsets,)`` float arrays and the number of pool rows.
+
+    Example:
+        >>> r = split_vs_kfold(LogisticRegression(max_iter=1000), x, y, n_subsets=20)
+        >>> (r.kfold - r.kfold_reference).std() < (r.single - r.single_reference).std()
+    """
+    x, y = _check_xy(x, y)
+    n = len(x)
+    subset_size = check_int(subset_size, "subset_size", minimum=2, maximum=n - 2)
+    n_subsets = check_int(n_subsets, "n_subsets", minimum=2)
+    n_splits = check_int(n_splits, "n_splits", minimum=2, maximum=subset_size // 2)
+    seed = check_int(seed, "seed", minimum=0)
+    if not hasattr(estimator, "fit") or not hasattr(estimator, "score"):
+        fail("estimator", "a scikit-learn estimator with fit and score", estimator)
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+    from threadpoolctl import threadpool_limits
+
+    out = np.empty((4, n_subsets))
+    # One BLAS thread: on fits this small, extra threads cost more time than they save.
+    with threadpool_limits(limits=1):
+        for r in range(n_subsets):
+            subset, pool = train_test_split(
+                np.arange(n), train_size=subset_size, stratify=y, random_state=seed + r
+            )
+            xs, ys = x[subset], y[subset]
+            folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed + r)
+            scores, on_pool = [], []
+            for train, held_out in folds.split(xs, ys):
+                model = clone(estimator).fit(xs[train], ys[train])
+                scores.append(model.score(xs[held_out], ys[held_out]))
+                on_pool.append(model.score(x[pool], y[pool]))
+            out[:, r] = scores[0], np.mean(scores), on_pool[0], np.mean(on_pool)
+    return SplitVsKFold(*out, pool_size=n - subset_size)
+
+
 # --------------------------------------------------------------------------- keras-tuner
 def mlp_hypermodel(
     n_inputs: int,
@@ -644,6 +746,7 @@ def make_tuner(
     seed: int = 0,
     project_name: str | None = None,
     initial_points: int = 2,
+    cache: dict | None = None,
 ):
     """A keras-tuner tuner of the given kind, writing its trials under ``directory``.
 
@@ -660,6 +763,14 @@ def make_tuner(
         initial_points: for ``"bayesian"``, how many random trials come before the
             Gaussian process guides the search. keras-tuner's default (3 per
             hyperparameter) would exceed a small budget and make it a random search.
+        cache: optional, for a ``hypermodel`` from :func:`mlp_hypermodel`: each trial
+            is then one :func:`train_mlp` run through this cache (the dict
+            :func:`sweep` and :func:`train_mlp` share), so a configuration that any
+            tuner or sweep already trained with the same data and settings is scored
+            without training it again. The trial's score is then the objective at the
+            last epoch (keras-tuner's own trials keep the best epoch), and no
+            checkpoints are written, so use ``get_best_hyperparameters``, not
+            ``get_best_models``.
 
     Returns:
         The tuner; call ``tuner.search(x, y, validation_data=..., epochs=..., verbose=0)``.
@@ -678,7 +789,12 @@ def make_tuner(
     extra = {}
     if kind == "bayesian":  # keras-tuner's own default would spend a small budget at random
         extra["num_initial_points"] = check_int(initial_points, "initial_points", minimum=1)
-    return cls(
+    if cache is not None:
+        if not isinstance(cache, dict):
+            fail("cache", "a dict (or None)", cache)
+        cls = _trials_through_cache(cls)
+        extra["cache"] = cache
+    tuner = cls(
         hypermodel,
         objective=kt.Objective(objective, direction="max"),
         max_trials=max_trials,
@@ -688,6 +804,48 @@ def make_tuner(
         overwrite=True,
         **extra,
     )
+    if cache is not None:  # each trial becomes a train_mlp run: the space must be its arguments
+        names = sorted(tuner.oracle.get_space().values)
+        if not set(names) <= {"hidden_layers", "units", "learning_rate"}:
+            fail("hypermodel", "one from mlp_hypermodel when a cache is given", names)
+    return tuner
+
+
+def _trials_through_cache(base):
+    """``base`` (a keras-tuner Tuner class) whose trials are :func:`train_mlp` runs with a cache.
+
+    Overriding ``run_trial`` is keras-tuner's documented way to decide how a trial
+    trains: it returns the trial's metrics and the oracle does the rest.
+    """
+
+    class CachedSearch(base):
+        def __init__(self, *args, cache, **kwargs):
+            self.run_cache = cache
+            super().__init__(*args, **kwargs)
+
+        def search(self, *args, **kwargs):
+            # One BLAS thread: the Gaussian process of a Bayesian search works on matrices of
+            # a few trials, where threads cost more time than they save (Keras is unaffected).
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(limits=1):
+                return super().search(*args, **kwargs)
+
+        def run_trial(self, trial, x, y, *, validation_data, epochs=10, batch_size=32, **_):
+            settings = trial.hyperparameters.values
+            _, history = train_mlp(
+                x,
+                y,
+                *validation_data,
+                **settings,
+                epochs=epochs,
+                batch_size=batch_size,
+                cache=self.run_cache,
+            )
+            return {name: values[-1] for name, values in history.items()}
+
+    CachedSearch.__name__ = CachedSearch.__qualname__ = f"Cached{base.__name__}"
+    return CachedSearch
 
 
 def trials_table(tuner):

@@ -370,17 +370,23 @@ def test_tuner_errors(tmp_path):
         T.trials_table(object())
 
 
-def test_sweep_cache_reuses_identical_runs_only(tf, monkeypatch):
-    x, y = _data(n=90)
-    data = (x[:60], y[:60], x[60:], y[60:])
+def _count_trainings(monkeypatch):
+    """A list that grows by one each time train_mlp builds (and so trains) a model."""
     calls = []
-    real = T.train_mlp
+    real = T.build_mlp
 
     def counting(*args, **kwargs):
         calls.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(T, "train_mlp", counting)
+    monkeypatch.setattr(T, "build_mlp", counting)
+    return calls
+
+
+def test_sweep_cache_reuses_identical_runs_only(tf, monkeypatch):
+    x, y = _data(n=90)
+    data = (x[:60], y[:60], x[60:], y[60:])
+    calls = _count_trainings(monkeypatch)
     cache = {}
     first = T.sweep("units", [2, 8], data, cache=cache, epochs=2, learning_rate=1e-2)
     second = T.sweep("learning_rate", [1e-3, 1e-2], data, cache=cache, epochs=2, units=8)
@@ -391,6 +397,139 @@ def test_sweep_cache_reuses_identical_runs_only(tf, monkeypatch):
     assert len(calls) == 4
     with pytest.raises(ValueError, match="cache: expected a dict"):
         T.sweep("units", [8], data, cache=[], epochs=1)
+
+
+def test_train_mlp_cache_serves_the_same_model_and_history(tf, monkeypatch):
+    x, y = _data(n=90)
+    data = (x[:60], y[:60], x[60:], y[60:])
+    calls = _count_trainings(monkeypatch)
+    cache = {}
+    model, history = T.train_mlp(*data, units=4, epochs=2, cache=cache)
+    again = T.train_mlp(*data, units=np.int64(4), epochs=2, cache=cache)  # NumPy int: same key
+    assert again[0] is model and again[1] is history and len(calls) == 1
+    T.train_mlp(*data, units=4, epochs=2, seed=1, cache=cache)  # another seed: another run
+    assert len(calls) == 2 and len(cache) == 2
+    _, uncached = T.train_mlp(*data, units=4, epochs=2)
+    np.testing.assert_allclose(uncached["val_loss"], history["val_loss"], rtol=1e-6)
+    with pytest.raises(ValueError, match="cache: expected a dict"):
+        T.train_mlp(*data, epochs=1, cache=[])
+
+
+def test_train_mlp_cache_skips_callbacks_and_keys_schedules_by_config(tf, monkeypatch):
+    import keras
+
+    x, y = _data(n=90)
+    data = (x[:60], y[:60], x[60:], y[60:])
+    calls = _count_trainings(monkeypatch)
+    cache = {}
+    T.train_mlp(*data, epochs=1, cache=cache, callbacks=[keras.callbacks.History()])
+    assert cache == {} and len(calls) == 1  # a run with callbacks is neither stored nor served
+    params = dict(initial_learning_rate=1e-2, decay_steps=2, decay_rate=0.5)
+    first = T.train_mlp(
+        *data, epochs=1, learning_rate=T.make_schedule("exponential", **params), cache=cache
+    )
+    second = T.train_mlp(
+        *data, epochs=1, learning_rate=T.make_schedule("exponential", **params), cache=cache
+    )
+    assert second is first and len(calls) == 2  # two equal schedules are one setting
+    other = {**params, "decay_rate": 0.9}
+    T.train_mlp(*data, epochs=1, learning_rate=T.make_schedule("exponential", **other), cache=cache)
+    assert len(calls) == 3
+
+
+def test_tuner_through_a_cache_trains_each_configuration_once(tf, tmp_path):
+    x, y = _data(n=80)
+    fit = dict(validation_data=(x[60:], y[60:]), epochs=2, batch_size=16, verbose=0)
+    build = T.mlp_hypermodel(6, 3, learning_rates=(1e-3, 1e-2), units=(4,), hidden_layers=(1,))
+    cache = {}
+    _, swept = T.train_mlp(
+        x[:60],
+        y[:60],
+        x[60:],
+        y[60:],
+        units=4,
+        learning_rate=1e-2,
+        epochs=2,
+        batch_size=16,
+        cache=cache,
+    )
+    assert len(cache) == 1
+    for kind in ("grid", "random"):
+        tuner = T.make_tuner(
+            kind, build, directory=str(tmp_path / kind), max_trials=2, seed=0, cache=cache
+        )
+        tuner.search(x[:60], y[:60], **fit)
+        table = T.trials_table(tuner)
+        assert len(table) == 2
+        for _, row in table.iterrows():  # each score is train_mlp's last-epoch val_accuracy
+            _, history = T.train_mlp(
+                x[:60],
+                y[:60],
+                x[60:],
+                y[60:],
+                units=4,
+                epochs=2,
+                batch_size=16,
+                learning_rate=row["learning_rate"],
+                cache=cache,
+            )
+            assert row["score"] == pytest.approx(history["val_accuracy"][-1])
+    assert len(cache) == 2  # lr=1e-2 came from the cache, lr=1e-3 trained once for both
+    best = tuner.get_best_hyperparameters(1)[0].values
+    assert set(best) == {"hidden_layers", "units", "learning_rate"}
+
+
+def test_tuner_cache_errors(tf, tmp_path):
+    build = T.mlp_hypermodel(6, 3)
+    with pytest.raises(ValueError, match="cache: expected a dict"):
+        T.make_tuner("random", build, directory=str(tmp_path), cache=[])
+
+    def other(hp):
+        hp.Choice("dropout", [0.1, 0.2])
+        return T.build_mlp(6, 3)
+
+    with pytest.raises(ValueError, match="hypermodel: expected one from mlp_hypermodel"):
+        T.make_tuner("random", other, directory=str(tmp_path), cache={})
+
+
+# --------------------------------------------------------------------------- split vs k-fold
+def test_split_vs_kfold_equals_a_loop_by_hand():
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    x, y = _data(n=150, seed=4)
+    model = LogisticRegression(max_iter=500)
+    result = T.split_vs_kfold(model, x, y, subset_size=60, n_subsets=3, n_splits=3, seed=5)
+    assert result.pool_size == 90
+    for r in range(3):
+        subset, pool = train_test_split(
+            np.arange(150), train_size=60, stratify=y, random_state=5 + r
+        )
+        folds = StratifiedKFold(3, shuffle=True, random_state=5 + r)
+        scores, on_pool = [], []
+        for train, held_out in folds.split(x[subset], y[subset]):
+            fitted = clone(model).fit(x[subset][train], y[subset][train])
+            scores.append(fitted.score(x[subset][held_out], y[subset][held_out]))
+            on_pool.append(fitted.score(x[pool], y[pool]))
+        assert result.single[r] == scores[0] and result.single_reference[r] == on_pool[0]
+        assert result.kfold[r] == pytest.approx(np.mean(scores))
+        assert result.kfold_reference[r] == pytest.approx(np.mean(on_pool))
+
+
+def test_split_vs_kfold_errors():
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = _data(n=40)
+    model = LogisticRegression()
+    with pytest.raises(ValueError, match="estimator: expected a scikit-learn estimator"):
+        T.split_vs_kfold(object(), x, y, subset_size=20)
+    with pytest.raises(ValueError, match="subset_size: expected an integer <= 38"):
+        T.split_vs_kfold(model, x, y, subset_size=39)
+    with pytest.raises(ValueError, match="n_splits: expected an integer <= 10"):
+        T.split_vs_kfold(model, x, y, subset_size=20, n_splits=11)
+    with pytest.raises(ValueError, match="y: expected integer class labels"):
+        T.split_vs_kfold(model, x, y.astype(float), subset_size=20)
 
 
 # --------------------------------------------------------------------------- plots
@@ -410,7 +549,9 @@ def test_plots_return_figures_and_check_input():
     result = T.LRFinderResult(lrs, np.linspace(2, 1, 20), np.linspace(2, 1, 20), 0.1)
     assert isinstance(plots.plot_lr_finder(result), Figure)
     assert isinstance(plots.plot_schedules({"c": np.full(10, 0.1)}), Figure)
-    assert isinstance(plots.plot_cv_spread([0.8, 0.9, 0.85], [0.86, 0.85]), Figure)
+    fig = plots.plot_cv_spread([0.02, -0.03, 0.01], [0.005, -0.004])
+    zero = [line for line in fig.axes[0].lines if list(line.get_ydata()) == [0.0, 0.0]]
+    assert len(zero) == 1, "the reference is drawn as a line at zero error"
     table = pd.DataFrame({"trial": [1, 2], "score": [0.5, 0.7], "best_so_far": [0.5, 0.7]})
     assert isinstance(plots.plot_trials({"random": table}), Figure)
     fig = plots.plot_trials({"random": table, "bayesian": table})  # identical best-so-far lines
@@ -427,5 +568,5 @@ def test_plots_return_figures_and_check_input():
         plots.plot_lr_finder(history)
     with pytest.raises(ValueError, match=r"tables\['grid'\]: expected a table from trials_table"):
         plots.plot_trials({"grid": pd.DataFrame({"trial": [1]})})
-    with pytest.raises(ValueError, match="kfold_means: expected a 1-D array"):
+    with pytest.raises(ValueError, match="kfold_errors: expected a 1-D array"):
         plots.plot_cv_spread([0.8, 0.9], [[0.8]])

@@ -130,19 +130,28 @@ def plot_schedules(curves: dict, *, ax=None) -> Figure:
     return fig
 
 
-def plot_cv_spread(single_scores, kfold_means, *, ax=None) -> Figure:
-    """Scores of single train/test splits next to k-fold means over the same data.
+def plot_cv_spread(single_errors, kfold_errors, *, ax=None) -> Figure:
+    """How far single-split scores and k-fold means land from their reference.
 
     Args:
-        single_scores: ``(M,)`` scores, one per single split.
-        kfold_means: ``(R,)`` k-fold mean scores, one per reshuffle.
+        single_errors: ``(M,)`` single-split score minus the reference score (for
+            example the same model's score on a large unseen pool), one per data set.
+        kfold_errors: ``(R,)`` k-fold mean minus its reference, one per data set.
+        ax: an optional matplotlib Axes to draw into.
+
+    Returns:
+        The Figure: one dot per data set, the mean and standard deviation of each
+        kind beside it, and the reference as a line at zero error.
     """
-    single = check_array(single_scores, "single_scores", ndim=1)
-    means = check_array(kfold_means, "kfold_means", ndim=1)
+    single = check_array(single_errors, "single_errors", ndim=1)
+    means = check_array(kfold_errors, "kfold_errors", ndim=1)
     fig, ax = _axes(ax, (4.5, 3))
+    ax.axhline(0.0, color="0.3", lw=1, ls="--", label="reference: the pool score")
     rng = np.random.default_rng(0)  # jitter only, so points do not hide each other
-    for i, (values, label) in enumerate([(single, "one split"), (means, "k-fold mean")]):
-        ax.scatter(i + rng.uniform(-0.08, 0.08, len(values)), values, alpha=0.7, label=label)
+    for i, values in enumerate([single, means]):
+        ax.scatter(
+            i + rng.uniform(-0.08, 0.08, len(values)), values, alpha=0.6, color=f"C{i}", s=14
+        )
         ax.errorbar(
             i + 0.25,
             values.mean(),
@@ -152,7 +161,12 @@ def plot_cv_spread(single_scores, kfold_means, *, ax=None) -> Figure:
             capsize=4,
         )
     ax.set_xticks([0, 1], ["single split", "k-fold mean"])
-    ax.set(ylabel="held-out score", title="spread of the estimate", xlim=(-0.5, 1.5))
+    ax.set(
+        ylabel="estimate - reference",
+        title="error of the estimate (mean +/- std in black)",
+        xlim=(-0.5, 1.5),
+    )
+    ax.legend(fontsize="small", loc="lower right")
     return fig
 
 
