@@ -104,6 +104,16 @@ def test_plot_accuracy_by_group_and_temperatures():
         plot_accuracy_by_group({"a": {1: 0.5}, "b": {2: 0.5}})
     with pytest.raises(ValueError, match="results: expected a non-empty dict"):
         plot_accuracy_by_group({})
+    # one value per seed: the bar is the mean and each value is a dot
+    fig = plot_accuracy_by_group({"a": {1: [0.2, 0.4, 0.9], 2: [0.0, 0.1, 0.2]}, "b": {1: 1, 2: 0}})
+    ax = fig.axes[0]
+    heights = [round(p.get_height(), 2) for p in ax.patches]
+    assert heights == [0.5, 0.1, 1.0, 0.0]
+    dots = sorted(round(float(y), 2) for c in ax.collections for y in c.get_offsets()[:, 1])
+    assert dots == [0.0, 0.1, 0.2, 0.2, 0.4, 0.9]
+    assert "dots: each run" in ax.get_legend().get_texts()[0].get_text()
+    with pytest.raises(ValueError, match="results: expected at least one accuracy per group"):
+        plot_accuracy_by_group({"a": {1: []}})
     p = np.array([0.1, 0.6, 0.3])
     fig = plot_temperatures(p, [0.5, 2.0], labels="abc", top=3)
     bars = [b.get_height() for b in fig.axes[0].patches]

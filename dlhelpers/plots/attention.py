@@ -53,10 +53,17 @@ def plot_attention(weights, input_tokens, output_tokens, ax=None, title: str | N
 def plot_accuracy_by_group(
     results: dict, group_label: str = "group", ax=None, ylabel: str = "exact-match accuracy"
 ):
-    """Grouped bars: ``results[model_name][group] = accuracy`` (groups on the x axis).
+    """Grouped bars: ``results[model_name][group]`` is an accuracy or a list of them.
+
+    With a list (one value per seed, say) the bar shows the mean and a dot marks
+    each value, so the spread is on the plot, not only the average.
 
     Returns:
         The matplotlib ``Figure``.
+
+    Raises:
+        ValueError: an empty ``results``, models with different groups, or an
+            empty list of values.
     """
     if not isinstance(results, dict) or not results:
         fail("results", "a non-empty dict {model name: {group: accuracy}}", results)
@@ -69,9 +76,15 @@ def plot_accuracy_by_group(
             _reject(
                 "results", f"the same groups {groups} for every model", f"{list(accs)} for {name!r}"
             )
-        ax.bar(
-            x + (i - (len(results) - 1) / 2) * width, [accs[g] for g in groups], width, label=name
-        )
+        values = [np.atleast_1d(np.asarray(accs[g], dtype=float)) for g in groups]
+        if any(v.size == 0 for v in values):
+            _reject("results", "at least one accuracy per group", f"an empty list for {name!r}")
+        centres = x + (i - (len(results) - 1) / 2) * width
+        bars = ax.bar(centres, [v.mean() for v in values], width, label=name)
+        if any(v.size > 1 for v in values):
+            for c, v in zip(centres, values, strict=True):
+                ax.scatter(np.full(v.size, c), v, s=12, color="black", zorder=3, edgecolors="white")
+            bars.set_label(f"{name} (mean; dots: each run)")
     ax.set_xticks(x, [str(g) for g in groups])
     ax.set_xlabel(group_label)
     ax.set_ylabel(ylabel)
