@@ -309,6 +309,37 @@ def test_accuracy_vs_shift_and_epsilon_agree_with_direct_computation(tf):
         cnn.accuracy_vs_shift(model, x, y, [0, 6])
 
 
+def test_accuracy_matches_keras_evaluate_and_counts_in_chunks(tf):
+    import keras
+
+    model, _, _ = _linear_softmax(keras, (6, 6, 1), 4, 2)
+    rng = np.random.default_rng(2)
+    x = rng.uniform(size=(23, 6, 6, 1))
+    y = rng.integers(0, 4, size=23)
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    expected = model.evaluate(x, y, verbose=0)[1]
+    assert cnn.accuracy(model, x, y) == pytest.approx(expected)
+    assert cnn.accuracy(model, x, y, batch_size=5) == cnn.accuracy(model, x, y)  # chunks agree
+    with pytest.raises(ValueError, match="images, labels: expected the same number of rows"):
+        cnn.accuracy(model, x, y[:-1])
+    with pytest.raises(ValueError, match="batch_size: expected an integer >= 1, received 0"):
+        cnn.accuracy(model, x, y, batch_size=0)
+
+
+def test_accuracy_vs_epsilon_equals_one_fgsm_call_per_epsilon(tf):
+    keras_model = cnn.build_digit_cnn((4,), dense_units=8, augment=False, seed=1)
+    rng = np.random.default_rng(3)
+    x = rng.uniform(size=(12, 28, 28, 1)).astype("float32")
+    y = rng.integers(0, 10, size=12)
+    epsilons = [0.0, 0.05, 0.3]
+    got = cnn.accuracy_vs_epsilon(keras_model, x, y, epsilons, logits_layer="scores")
+    for e, acc in zip(epsilons, got, strict=True):
+        adv = cnn.fgsm(keras_model, x, y, e, logits_layer="scores")
+        assert acc == pytest.approx(cnn.accuracy(keras_model, adv, y))
+    assert cnn.accuracy_vs_epsilon(keras_model, x, y, []).shape == (0,)
+    assert cnn.accuracy_vs_shift(keras_model, x, y, []).shape == (0,)
+
+
 @pytest.mark.parametrize("samples,noise,seed", [(3, 0.1, 0), (5, 0.3, 4)])
 def test_smoothgrad_averages_maps_of_noisy_copies(tf, samples, noise, seed):
     import keras

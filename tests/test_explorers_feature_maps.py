@@ -85,7 +85,7 @@ def test_plots_return_figures_with_one_panel_per_item():
     assert [ax.get_title() for ax in titled.axes] == ["a", "b", "c"]
     kernel = rng.normal(size=(3, 3, 2, 5))
     fig = plots.plot_filters(kernel, in_channel=1)
-    shown = [ax for ax in fig.axes if ax.get_visible()]
+    shown = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
     assert len(shown) == 5
     np.testing.assert_array_equal(shown[2].images[0].get_array(), kernel[:, :, 1, 2])
     maps = rng.uniform(size=(6, 6, 20))
@@ -105,6 +105,24 @@ def test_plots_return_figures_with_one_panel_per_item():
     assert len(fig.axes[0].lines) == 2
 
 
+def test_plot_filters_shares_a_labelled_colour_scale():
+    from dlhelpers import plots
+
+    kernel = np.random.default_rng(1).normal(size=(3, 3, 1, 6))
+    fig = plots.plot_filters(kernel)
+    panels = [
+        ax for ax in fig.axes if ax.images and ax.get_visible() and ax.get_label() != "<colorbar>"
+    ]
+    limit = float(np.abs(kernel).max())
+    assert len(panels) == 6
+    assert {ax.images[0].get_clim() for ax in panels} == {(-limit, limit)}  # one symmetric scale
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "weight"
+    fig = plots.plot_filters(kernel, limit=5.0, colorbar=False)
+    assert {ax.images[0].get_clim() for ax in fig.axes if ax.images} == {(-5.0, 5.0)}
+    assert not [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+
+
 def test_plots_reject_bad_input():
     from dlhelpers import plots
 
@@ -114,6 +132,8 @@ def test_plots_reject_bad_input():
         plots.plot_digits(np.zeros((2, 8, 8)), [1, 2, 3])
     with pytest.raises(ValueError, match=r"in_channel: expected an integer <= 1, received 2"):
         plots.plot_filters(np.zeros((3, 3, 2, 4)), in_channel=2)
+    with pytest.raises(ValueError, match=r"limit: expected a number > 0, received 0"):
+        plots.plot_filters(np.zeros((3, 3, 1, 4)), limit=0)
     with pytest.raises(ValueError, match=r"maps: expected the maps of one image"):
         plots.plot_feature_maps(np.zeros((2, 5, 5, 3)))
     with pytest.raises(ValueError, match=r"curves: expected a non-empty dict"):

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlhelpers._validation import check_array, check_int, check_same_length, fail
+from dlhelpers._validation import check_array, check_int, check_number, check_same_length, fail
 
 __all__ = [
     "plot_digits",
@@ -95,28 +95,55 @@ def plot_digits(
 
 
 def plot_filters(
-    kernel, *, in_channel: int = 0, max_filters: int = 32, ncols: int = 8, title=None
+    kernel,
+    *,
+    in_channel: int = 0,
+    max_filters: int = 32,
+    ncols: int = 8,
+    title=None,
+    limit: float | None = None,
+    colorbar: bool = True,
 ) -> Figure:
     """The learned kernels of a ``Conv2D`` layer, one small image per filter.
+
+    Blue is negative, red positive, on one colour scale for every panel, symmetric
+    around zero (white), labelled by a colour bar.
 
     Args:
         kernel: ``(kh, kw, C_in, filters)`` (Keras layout, e.g. from ``conv_filters``).
         in_channel: which input channel's slice to draw.
         max_filters: draw at most this many filters.
         ncols: filters per row.
+        title: optional figure title.
+        limit: the colour scale runs from ``-limit`` to ``+limit``; by default the
+            largest absolute weight drawn. Pass the same ``limit`` to two calls to
+            compare two sets of filters (before and after training) on one scale.
+        colorbar: add a colour bar labelled "weight".
 
-    Blue is negative, red positive, on a colour scale symmetric around zero.
+    Returns:
+        The matplotlib ``Figure``.
     """
     kernel = check_array(kernel, "kernel", ndim=4)
     in_channel = check_int(in_channel, "in_channel", minimum=0, maximum=kernel.shape[2] - 1)
     n = min(kernel.shape[3], check_int(max_filters, "max_filters", minimum=1))
+    if limit is None:
+        limit = float(np.abs(kernel[:, :, in_channel, :n]).max()) or 1.0
+    else:
+        limit = check_number(limit, "limit", minimum=0, strict=True)
     fig, axes = _grid(
         n, check_int(ncols, "ncols", minimum=1), 0.7, title_space=0.3 if title else 0.0
     )
-    limit = float(np.abs(kernel[:, :, in_channel, :n]).max()) or 1.0
+    if colorbar:  # room on the right for the bar, so the panels keep their size
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width + 0.8, height)
+    image = None
     for j in range(n):
-        axes[j].imshow(kernel[:, :, in_channel, j], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        image = axes[j].imshow(kernel[:, :, in_channel, j], cmap="RdBu_r", vmin=-limit, vmax=limit)
         axes[j].set_title(str(j), fontsize=7)
+    if colorbar:
+        bar = fig.colorbar(image, ax=list(axes), shrink=0.9, pad=0.02, aspect=12)
+        bar.set_label("weight", fontsize=7)
+        bar.ax.tick_params(labelsize=6)
     if title:
         fig.suptitle(title, fontsize=9)
     return fig
