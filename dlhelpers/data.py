@@ -232,8 +232,10 @@ def split_indices(
         seed: random seed.
 
     Returns:
-        ``Split(train, val, test)``, three sorted int64 index arrays that
-        together cover every row exactly once.
+        ``Split(train, val, test)``, three int64 index arrays in shuffled order
+        (as scikit-learn returns them) that together cover every row exactly once.
+        The order matters: ``x[split.train][:n]`` is then a random sample of the
+        training rows, never the first ``n`` rows of the file.
     """
     from sklearn.model_selection import train_test_split
 
