@@ -287,3 +287,46 @@ def test_shared_layer_and_multi_output_layer_are_rejected(tf):
         6,
         1,
     )
+
+
+# ------------------------------------------------------- one resolver (dlhelpers.inspect.core)
+def test_layers_named_by_path_object_or_index_and_duplicates_listed_by_path(tf):
+    import keras
+
+    L = keras.layers
+    inner = keras.Sequential([keras.Input((6, 6, 1)), L.Conv2D(1, 3, name="twin")], name="inner")
+    inp = keras.Input((6, 6, 1))
+    outer_twin = L.Conv2D(1, 3, name="twin")
+    model = keras.Model(inp, outer_twin(L.ZeroPadding2D(1, name="pad")(inner(inp))))
+    x = np.random.default_rng(0).normal(size=(2, 6, 6, 1))
+    with pytest.raises(ValueError, match=r"give a path: 'inner/twin', 'twin'\), received 'twin'"):
+        feature_maps(model, x, ["twin"])
+    maps = feature_maps(model, x, ["inner/twin", outer_twin, 2])  # path, object, model.layers[2]
+    assert list(maps) == ["inner/twin", "twin", "pad"]
+    np.testing.assert_allclose(
+        maps["inner/twin"], _reference(inner, x, "twin"), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(maps["twin"], np.asarray(model(x)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(conv_filters(model, "inner/twin"), inner.layers[0].kernel)
+    np.testing.assert_array_equal(conv_filters(model, -1), outer_twin.kernel)  # model.layers[-1]
+    with pytest.raises(ValueError, match=r"layers: expected an index into model.layers \(0..3\)"):
+        feature_maps(model, x, [4])
+    with pytest.raises(ValueError, match="layer: expected the name of a Conv2D layer"):
+        conv_filters(model, 2)  # model.layers[2] is the padding
+
+
+def test_feature_maps_read_through_a_nested_model_with_a_mask_and_leave_the_model_alone(tf):
+    import keras
+
+    keras.utils.set_random_seed(1)
+    L = keras.layers
+    block = keras.Sequential([L.Dense(3, name="d"), L.GRU(2, return_sequences=True, name="g")])
+    inp = keras.Input((5, 2))
+    model = keras.Model(inp, L.Dense(1, name="head")(block(L.Masking(0.0)(inp))))
+    x = np.random.default_rng(1).normal(size=(3, 5, 2))
+    x[0, 3:] = 0.0  # masked steps: the GRU keeps its state, as in the model itself
+    before = model(x).numpy()
+    maps = feature_maps(model, x, ["g", "head"])
+    np.testing.assert_allclose(maps["head"], before, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(maps["g"][0, 3:], np.repeat(maps["g"][0, 2:3], 2, 0), rtol=1e-6)
+    np.testing.assert_array_equal(model(x).numpy(), before)  # inspection changed nothing

@@ -200,3 +200,54 @@ def test_multi_input_model_and_unbuilt_sequential(tf):
     unbuilt = keras.Sequential([keras.layers.LSTM(3, return_sequences=True)])
     gates = gate_activations(unbuilt, xa)
     np.testing.assert_allclose(gates["hidden"], unbuilt(xa).numpy(), atol=1e-5)
+
+
+def test_an_integer_layer_is_model_layers_except_the_chapter_5_alias(tf):
+    """One table in dlhelpers.inspect.core: gate_activations (and feature_maps, conv_filters)
+    read ``model.layers[i]``; hidden_states and step_gradient_norms count recurrent layers."""
+    import keras
+
+    from dlhelpers.inspect import hidden_states
+
+    keras.utils.set_random_seed(8)
+    model = keras.Sequential(
+        [
+            keras.Input((5, 2)),
+            keras.layers.Dense(3, name="pre"),
+            keras.layers.LSTM(4, return_sequences=True, name="first"),
+            keras.layers.GRU(2, return_sequences=True, name="second"),
+        ]
+    )
+    x = _x(8, t=5, f=2)
+    np.testing.assert_allclose(
+        gate_activations(model, x, 1)["hidden"], model.layers[1](model.layers[0](x)), atol=1e-5
+    )  # model.layers[1] is "first"
+    np.testing.assert_allclose(hidden_states(model, x, layer=1), model(x), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match=r"layer 'pre' is a Dense"):
+        gate_activations(model, x, 0)
+
+
+def test_a_bidirectional_half_by_path_and_a_gate_layer_inside_a_subclassed_model(tf):
+    import keras
+
+    keras.utils.set_random_seed(9)
+    wrapper = keras.layers.Bidirectional(keras.layers.GRU(3, return_sequences=True), name="bi")
+    model = keras.Sequential([keras.Input((6, 2)), wrapper])
+    x = _x(9, t=6, f=2)
+    path = f"bi/{wrapper.backward_layer.name}"
+    np.testing.assert_allclose(
+        gate_activations(model, x, path)["hidden"], model(x).numpy()[..., 3:], atol=1e-5
+    )
+
+    class Tagger(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.pre = keras.layers.Dense(3)
+            self.lstm = keras.layers.LSTM(2, return_sequences=True)
+
+        def call(self, inputs):
+            return self.lstm(self.pre(inputs))
+
+    tagger = Tagger()
+    tagger(x)
+    np.testing.assert_allclose(gate_activations(tagger, x)["hidden"], tagger(x), atol=1e-5)

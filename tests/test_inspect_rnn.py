@@ -325,3 +325,72 @@ def test_stacked_cells_are_rejected_by_step_gradient_norms(keras):
         "RNN layer 'stack' with stacked cells",
     ):
         step_gradient_norms(model, _x(0, 2, 6, 3))
+
+
+def test_a_mask_reaches_a_layer_inside_a_nested_model(keras):
+    """A nested model hands its mask on to its layers; the flat graph keeps it (WithMask)."""
+    keras.utils.set_random_seed(11)
+    block = keras.Sequential(
+        [keras.layers.Dense(3), keras.layers.SimpleRNN(2, name="inner_rnn")], name="block"
+    )
+    inputs = keras.Input((6, 2))
+    model = keras.Model(inputs, block(keras.layers.Masking(0.0)(inputs)))
+    x = _x(11, 2, 6, 2)
+    x[0, 4:] = 0.0
+    states = hidden_states(model, x, layer="block/inner_rnn")
+    np.testing.assert_allclose(states[:, -1], model(x).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(states[0, 4:], np.repeat(states[0, 3:4], 2, 0), rtol=1e-6)
+    with pytest.raises(ValueError, match="model: expected no masking in front of the inspected"):
+        step_gradient_norms(model, x)
+
+
+def test_subclassed_model_with_a_nested_model_and_one_that_cannot_be_traced(keras, tf):
+    keras.utils.set_random_seed(12)
+    encoder = keras.Sequential([keras.Input((5, 2)), keras.layers.GRU(3, name="gru")])
+
+    class Head(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            self.out = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.out(self.encoder(x))
+
+    model = Head()
+    x = _x(12, 2, 5, 2)
+    model(x)
+    assert list(recurrent_layers(model)) == [f"{encoder.name}/gru"]
+    states = hidden_states(model, x)
+    np.testing.assert_allclose(states[:, -1], encoder(x).numpy(), rtol=1e-5, atol=1e-6)
+    assert step_gradient_norms(model, x).shape == (5,)
+
+    class Eager(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.rnn = keras.layers.SimpleRNN(2)
+
+        def call(self, x):
+            return self.rnn(tf.reverse(x, axis=[1]))  # a raw TensorFlow op
+
+    eager = Eager()
+    eager(x)
+    with pytest.raises(ValueError, match=r"model: expected a model whose call\(\) runs on keras"):
+        hidden_states(eager, x)
+
+
+def test_a_float64_model_is_inspected_in_float64(keras):
+    """The batch reaches the model as it is (no float32 detour): float64 results stay exact."""
+    rng = np.random.default_rng(13)
+    model = keras.Sequential(
+        [keras.Input((30, 1), dtype="float64"), keras.layers.SimpleRNN(4, dtype="float64")]
+    )
+    weights = [rng.normal(size=(1, 4)), rng.normal(scale=0.6, size=(4, 4)), np.zeros(4)]
+    model.layers[0].set_weights(weights)
+    x = rng.normal(size=(1, 30, 1))
+    states = rnn_forward(x, *weights)
+    np.testing.assert_allclose(hidden_states(model, x), states, rtol=1e-12)
+    by_hand = rnn_backward(x, states, np.ones((1, 4)), *weights)  # L = sum of h_T
+    np.testing.assert_allclose(
+        step_gradient_norms(model, x), np.linalg.norm(by_hand.hidden[0], axis=1), rtol=1e-10
+    )

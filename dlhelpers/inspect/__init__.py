@@ -1,6 +1,7 @@
 """Looking inside Keras models: feature maps, hidden states, gates, gradients.
 
-TensorFlow is imported inside the functions that need it, not at import time.
+All stand on :mod:`dlhelpers.inspect.core` (one way to name a layer, one way to read what
+flows through it, public Keras APIs only). TensorFlow is imported inside the functions.
 """
 
 from dlhelpers.inspect.cnn import *  # noqa: F403  (Chapters 3-4)
