@@ -362,11 +362,13 @@ def find_learning_rate(
     import_tensorflow()
     import keras
 
-    if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+    # Public API: a plain rate is a keras.Variable; a schedule (or a callable) shows as the
+    # rate it gives now, a tensor, which the finder could not overwrite step by step.
+    if not isinstance(optimizer.learning_rate, keras.Variable):
         fail(
             "model",
             "an optimizer with a plain learning rate, not a schedule",
-            optimizer._learning_rate,
+            f"{type(optimizer).__name__} whose learning_rate is {optimizer.learning_rate!r}",
         )
     weights = model.get_weights()
     lr_before = float(optimizer.learning_rate.numpy())

@@ -51,12 +51,7 @@ KERAS_INTERNAL = frozenset(
 
 # Uses outside dlhelpers/inspect/ found when this test was written: (file, name) -> what to use.
 # The lead empties this as the owners fix them.
-KNOWN_ELSEWHERE = {
-    ("tuning.py", "_learning_rate"): (
-        "optimizer._learning_rate: use the public optimizer.learning_rate (a schedule "
-        "shows as a LearningRateSchedule there) or keep the schedule the caller passed"
-    ),
-}
+KNOWN_ELSEWHERE: dict[tuple[str, str], str] = {}
 
 _ATTR_FUNCTIONS = {"getattr", "hasattr", "setattr", "delattr"}
 _OBJECT_METHODS = {"__setattr__", "__getattribute__", "__delattr__"}
