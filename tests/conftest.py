@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(config, items):
     nbval runs a notebook as one test per cell in a single kernel, so its cells must stay in
     order; pytest-randomly (which shuffles every module's tests, printing the seed so a failing
     order can be replayed with ``-p randomly -p "randomly_seed=N"``) sees no module on them and
-    would mix them. Unit tests keep their shuffled order; notebooks run after them, each whole.
+    would mix them. Notebooks go first, the longest (most cells) first, each whole and in order,
+    so that with ``-n 2 --dist loadscope`` the unit tests fill the gaps at the end instead of a
+    long notebook starting last; the unit tests keep their shuffled order.
     """
     notebooks: dict[str, list] = {}
     others = []
@@ -44,8 +46,9 @@ def pytest_collection_modifyitems(config, items):
             notebooks.setdefault(str(item.path), []).append(item)
         else:
             others.append(item)
-    cells = [c for path in sorted(notebooks) for c in sorted(notebooks[path], key=_cell_num)]
-    items[:] = others + cells
+    longest_first = sorted(notebooks, key=lambda path: (-len(notebooks[path]), path))
+    cells = [c for path in longest_first for c in sorted(notebooks[path], key=_cell_num)]
+    items[:] = cells + others
 
 
 def _cell_num(item) -> int:
