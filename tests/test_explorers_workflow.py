@@ -6,7 +6,7 @@ import pytest
 from dlhelpers.explorers import TrainingExplorer
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one explorer per test: tests run in random order and change its controls
 def explorer():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(80, 3)).astype("float32")
