@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from dlhelpers._validation import check_int
+from dlhelpers._validation import check_scalar
 
 
 def _silence_fd2_while(importer):
@@ -70,7 +70,7 @@ def set_seed(seed: int = 0, *, deterministic: bool = True) -> None:
         >>> import dlhelpers
         >>> dlhelpers.set_seed(42)
     """
-    seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    seed = check_scalar(seed, "seed", int, low=0, high=2**32 - 1)
     tf = import_tensorflow()
     import keras
 

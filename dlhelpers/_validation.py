@@ -91,42 +91,65 @@ def check_same_length(**arrays) -> int:
     return next(iter(lengths.values()))
 
 
-def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    """Check that ``value`` is an integer within ``[minimum, maximum]``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer, received {_describe(value)}.")
-    if minimum is not None and value < minimum:
-        fail(name, f"an integer >= {minimum}", value)
-    if maximum is not None and value > maximum:
-        fail(name, f"an integer <= {maximum}", value)
-    return int(value)
-
-
-def check_number(
+def check_scalar(
     value,
     name: str,
+    kind: type = float,
     *,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    strict: bool = False,
-) -> float:
-    """Check that ``value`` is a real number in range (``strict`` excludes the ends)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name}: expected a finite number, received {_describe(value)}.")
-    if minimum is not None and (value <= minimum if strict else value < minimum):
-        fail(name, f"a number {'>' if strict else '>='} {minimum}", value)
-    if maximum is not None and (value >= maximum if strict else value > maximum):
-        fail(name, f"a number {'<' if strict else '<='} {maximum}", value)
-    return float(value)
+    low: float | None = None,
+    high: float | None = None,
+    closed: str = "both",
+) -> int | float:
+    """Check that ``value`` is a scalar of ``kind`` inside an interval; return it.
 
+    One declarative check for every scalar argument (as scikit-learn's ``check_scalar``):
+    the type, and an interval whose ends may each be open or closed.
 
-def check_rate(value, name: str) -> float:
-    """Check a rate such as dropout: a number in ``[0, 1)``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name}: expected a finite number, received {_describe(value)}.")
-    if not 0 <= value < 1:
-        fail(name, "a rate in [0, 1)", value)
-    return float(value)
+    Args:
+        value: what the caller passed.
+        name: argument name used in error messages.
+        kind: ``int`` (an integer; ``bool`` is refused) or ``float`` (any finite real).
+        low, high: the interval's ends; ``None`` leaves that side unbounded.
+        closed: which ends belong to the interval: ``"both"``, ``"left"``,
+            ``"right"`` or ``"neither"``.
+
+    Returns:
+        ``int(value)`` or ``float(value)``.
+
+    Raises:
+        TypeError: ``value`` is not of ``kind`` (or not finite).
+        ValueError: ``value`` lies outside the interval; the message names the end it broke.
+
+    >>> check_scalar(0.25, "dropout", float, low=0, high=1, closed="left")
+    0.25
+    >>> check_scalar(0, "units", int, low=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: units: expected an integer >= 1, received 0.
+    """
+    if closed not in ("both", "left", "right", "neither"):
+        fail("closed", "'both', 'left', 'right' or 'neither'", closed)
+    if kind is int:
+        noun = "an integer"
+        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    elif kind is float:
+        noun = "a number"
+        ok = (
+            isinstance(value, numbers.Real)
+            and not isinstance(value, bool)
+            and bool(np.isfinite(value))
+        )
+    else:
+        fail("kind", "int or float", kind)
+    if not ok:
+        what = "an integer" if kind is int else "a finite number"
+        raise TypeError(f"{name}: expected {what}, received {_describe(value)}.")
+    left_open, right_open = closed in ("right", "neither"), closed in ("left", "neither")
+    if low is not None and (value <= low if left_open else value < low):
+        fail(name, f"{noun} {'>' if left_open else '>='} {low}", value)
+    if high is not None and (value >= high if right_open else value > high):
+        fail(name, f"{noun} {'<' if right_open else '<='} {high}", value)
+    return int(value) if kind is int else float(value)
 
 
 def check_choice(value, name: str, choices) -> object:
@@ -142,4 +165,4 @@ def check_pair(value, name: str, *, minimum: int = 1) -> tuple[int, int]:
         value = (value, value)
     if not (isinstance(value, (tuple, list)) and len(value) == 2):
         fail(name, "an int or a pair of ints", value)
-    return tuple(check_int(v, name, minimum=minimum) for v in value)
+    return tuple(check_scalar(v, name, int, low=minimum) for v in value)

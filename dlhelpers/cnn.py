@@ -11,11 +11,9 @@ import numpy as np
 from dlhelpers._tf import import_tensorflow
 from dlhelpers._validation import (
     check_array,
-    check_int,
-    check_number,
     check_pair,
-    check_rate,
     check_same_length,
+    check_scalar,
     fail,
 )
 
@@ -45,7 +43,7 @@ def _check_units(values, name: str) -> tuple[int, ...]:
         values = (values,)
     if not isinstance(values, (tuple, list)):
         fail(name, "an int or a tuple of ints", values)
-    return tuple(check_int(v, name, minimum=1) for v in values)
+    return tuple(check_scalar(v, name, int, low=1) for v in values)
 
 
 def build_digit_cnn(
@@ -86,10 +84,10 @@ def build_digit_cnn(
     keras = _keras()
     layers = keras.layers
     filters = _check_units(filters, "filters")
-    dense_units = check_int(dense_units, "dense_units", minimum=1)
-    dropout = check_rate(dropout, "dropout")
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    seed = check_int(seed, "seed", minimum=0)
+    dense_units = check_scalar(dense_units, "dense_units", int, low=1)
+    dropout = check_scalar(dropout, "dropout", float, low=0, high=1, closed="left")
+    num_classes = check_scalar(num_classes, "num_classes", int, low=2)
+    seed = check_scalar(seed, "seed", int, low=0)
     input_shape = _check_input_shape(input_shape)
     side = min(input_shape[:2])
     for _ in filters:
@@ -108,14 +106,14 @@ def build_digit_cnn(
             keras.Sequential(
                 [
                     layers.RandomRotation(
-                        check_number(rotation, "rotation", minimum=0),
+                        check_scalar(rotation, "rotation", float, low=0),
                         fill_mode="constant",
                         seed=seed,
                         name="rotate",
                     ),
                     layers.RandomTranslation(
-                        check_number(shift, "shift", minimum=0),
-                        check_number(shift, "shift", minimum=0),
+                        check_scalar(shift, "shift", float, low=0),
+                        check_scalar(shift, "shift", float, low=0),
                         fill_mode="constant",
                         seed=seed + 1,
                         name="shift",
@@ -174,9 +172,9 @@ def build_dense_net(
     keras = _keras()
     layers = keras.layers
     units = _check_units(units, "units")
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    dropout = check_rate(dropout, "dropout")
-    seed = check_int(seed, "seed", minimum=0)
+    num_classes = check_scalar(num_classes, "num_classes", int, low=2)
+    dropout = check_scalar(dropout, "dropout", float, low=0, high=1, closed="left")
+    seed = check_scalar(seed, "seed", int, low=0)
     init = keras.initializers
     stack = [
         keras.Input(_check_input_shape(input_shape), name="input"),
@@ -206,7 +204,7 @@ def build_dense_net(
 def _check_input_shape(shape) -> tuple[int, int, int]:
     if not (isinstance(shape, (tuple, list)) and len(shape) == 3):
         fail("input_shape", "a tuple (height, width, channels)", shape)
-    return tuple(check_int(s, "input_shape", minimum=1) for s in shape)
+    return tuple(check_scalar(s, "input_shape", int, low=1) for s in shape)
 
 
 def conv_param_count(kernel_size, in_channels: int, filters: int, *, use_bias: bool = True) -> int:
@@ -216,15 +214,15 @@ def conv_param_count(kernel_size, in_channels: int, filters: int, *, use_bias: b
     every position (parameter sharing).
     """
     kh, kw = check_pair(kernel_size, "kernel_size")
-    in_channels = check_int(in_channels, "in_channels", minimum=1)
-    filters = check_int(filters, "filters", minimum=1)
+    in_channels = check_scalar(in_channels, "in_channels", int, low=1)
+    filters = check_scalar(filters, "filters", int, low=1)
     return kh * kw * in_channels * filters + (filters if use_bias else 0)
 
 
 def dense_param_count(in_features: int, units: int, *, use_bias: bool = True) -> int:
     """Trainable parameters of a ``Dense`` layer: ``in_features * units (+ units)``."""
-    in_features = check_int(in_features, "in_features", minimum=1)
-    units = check_int(units, "units", minimum=1)
+    in_features = check_scalar(in_features, "in_features", int, low=1)
+    units = check_scalar(units, "units", int, low=1)
     return in_features * units + (units if use_bias else 0)
 
 
@@ -241,8 +239,8 @@ def shift_images(images, dx: int, dy: int) -> np.ndarray:
     """
     images = check_array(images, "images", ndim=(3, 4), dtype=None)
     h, w = images.shape[1:3]
-    dx = check_int(dx, "dx", minimum=-(w - 1), maximum=w - 1)
-    dy = check_int(dy, "dy", minimum=-(h - 1), maximum=h - 1)
+    dx = check_scalar(dx, "dx", int, low=-(w - 1), high=w - 1)
+    dy = check_scalar(dy, "dy", int, low=-(h - 1), high=h - 1)
     out = np.zeros_like(images)
     src_y = slice(max(0, -dy), h - max(0, dy))
     dst_y = slice(max(0, dy), h - max(0, -dy))
@@ -286,7 +284,7 @@ def accuracy(model, images, labels, *, batch_size: int = 1000) -> float:
     images = check_array(images, "images", ndim=(2, 3, 4, 5), dtype=None)
     labels = check_array(labels, "labels", ndim=1, dtype=None)
     check_same_length(images=images, labels=labels)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
     return float(np.mean(_predict_classes(model, images, batch_size) == labels))
 
 
@@ -310,7 +308,7 @@ def accuracy_vs_shift(model, images, labels, shifts, *, axis: str = "x") -> np.n
         fail("axis", "one of 'x', 'y', 'xy'", axis)
     h, w = images.shape[1:3]
     shifts = [
-        check_int(s, "shifts", minimum=-(min(h, w) - 1), maximum=min(h, w) - 1) for s in shifts
+        check_scalar(s, "shifts", int, low=-(min(h, w) - 1), high=min(h, w) - 1) for s in shifts
     ]
     if not shifts:
         return np.zeros(0, dtype=np.float64)
@@ -388,7 +386,7 @@ def _fgsm_steps(model, x, y, epsilons, clip, from_logits, logits_layer) -> list[
     check_same_length(x=x, y=y)
     if y.dtype.kind not in "iu":
         fail("y", "integer class labels", y)
-    epsilons = [check_number(e, "epsilon", minimum=0) for e in epsilons]
+    epsilons = [check_scalar(e, "epsilon", float, low=0) for e in epsilons]
     if clip is not None and not (
         isinstance(clip, (tuple, list)) and len(clip) == 2 and clip[0] < clip[1]
     ):
@@ -476,9 +474,9 @@ def saliency(
     """
     tf = import_tensorflow()
     x = check_array(x, "x", ndim=4).astype(np.float32)
-    samples = check_int(samples, "samples", minimum=1)
-    noise = check_number(noise, "noise", minimum=0)
-    seed = check_int(seed, "seed", minimum=0)
+    samples = check_scalar(samples, "samples", int, low=1)
+    noise = check_scalar(noise, "noise", float, low=0)
+    seed = check_scalar(seed, "seed", int, low=0)
     model = _score_model(model, logits_layer)
     n = len(x)
     probs = model(x, training=False).numpy()

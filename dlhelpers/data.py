@@ -14,8 +14,8 @@ import pandas as pd
 from dlhelpers._validation import (
     check_array,
     check_choice,
-    check_int,
     check_same_length,
+    check_scalar,
     fail,
 )
 
@@ -239,9 +239,9 @@ def split_indices(
     """
     from sklearn.model_selection import train_test_split
 
-    n_samples = check_int(n_samples, "n_samples", minimum=3)
+    n_samples = check_scalar(n_samples, "n_samples", int, low=3)
     fractions = _check_fractions(fractions)
-    seed = check_int(seed, "seed", minimum=0)
+    seed = check_scalar(seed, "seed", int, low=0)
     if stratify is not None:
         stratify = np.asarray(stratify)
         check_same_length(n_samples=np.empty(n_samples), stratify=stratify)

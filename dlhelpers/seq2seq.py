@@ -20,7 +20,12 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_choice, check_int, check_number, fail
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_scalar,
+    fail,
+)
 from dlhelpers._validation import reject as _reject
 
 __all__ = [
@@ -116,7 +121,7 @@ def make_dates(
     Raises:
         ValueError: ``n`` < 1, an unknown format, or an empty year range.
     """
-    n = check_int(n, "n", minimum=1)
+    n = check_scalar(n, "n", int, low=1)
     if isinstance(formats, str):
         formats = [formats]  # one format name, not a sequence of characters
     names = list(DATE_FORMATS) if formats is None else list(formats)
@@ -124,13 +129,13 @@ def make_dates(
         check_choice(name, "formats", tuple(DATE_FORMATS))
     if not names:
         fail("formats", "at least one format name", formats)
-    first_year = check_int(first_year, "first_year", minimum=1, maximum=9999)
-    last_year = check_int(last_year, "last_year", minimum=first_year, maximum=9999)
+    first_year = check_scalar(first_year, "first_year", int, low=1, high=9999)
+    last_year = check_scalar(last_year, "last_year", int, low=first_year, high=9999)
     if "dd/mm/yy" in names and last_year - first_year >= 100:
         fail(
             "last_year", f"at most {first_year + 99} with the two-digit format dd/mm/yy", last_year
         )
-    max_dates = check_int(max_dates, "max_dates", minimum=1)
+    max_dates = check_scalar(max_dates, "max_dates", int, low=1)
     rng = np.random.default_rng(seed)
     start = datetime.date(first_year, 1, 1).toordinal()
     stop = datetime.date(last_year, 12, 31).toordinal()
@@ -217,7 +222,7 @@ class CharVocab:
                 )
             rows.append([START] * start + list(t) + [END] * end)
         longest = max((len(r) for r in rows), default=0)
-        length = longest if length is None else check_int(length, "length", minimum=1)
+        length = longest if length is None else check_scalar(length, "length", int, low=1)
         if longest > length:
             fail("length", f"at least {longest} (the longest encoded text)", length)
         out = np.zeros((len(rows), length), dtype=np.int32)
@@ -260,8 +265,8 @@ def encode_pairs(
             f"inputs, targets: expected the same number of strings, received "
             f"{len(inputs)} and {len(targets)}."
         )
-    in_length = check_int(in_length, "in_length", minimum=1)
-    out_length = check_int(out_length, "out_length", minimum=1)
+    in_length = check_scalar(in_length, "in_length", int, low=1)
+    out_length = check_scalar(out_length, "out_length", int, low=1)
     longest = max((len(t) for t in targets), default=0)
     if longest + 1 > out_length:
         fail(
@@ -279,8 +284,8 @@ def positional_encoding(length: int, depth: int) -> np.ndarray:
 
     Column pairs ``2i, 2i+1`` hold ``sin`` and ``cos`` of ``pos / 10000**(2i/depth)``.
     """
-    length = check_int(length, "length", minimum=1)
-    depth = check_int(depth, "depth", minimum=2)
+    length = check_scalar(length, "length", int, low=1)
+    depth = check_scalar(depth, "depth", int, low=2)
     pos = np.arange(length)[:, None]
     rates = 1.0 / 10000 ** (2 * (np.arange(depth) // 2) / depth)
     angles = pos * rates[None, :]
@@ -357,7 +362,7 @@ def build_encoder_decoder(
         ("units", units),
         ("embed_dim", embed_dim),
     ]:
-        check_int(value, name, minimum=1)
+        check_scalar(value, name, int, low=1)
     enc_in = keras.Input((in_length,), dtype="int32", name="encoder_input")
     dec_in = keras.Input((out_length,), dtype="int32", name="decoder_input")
     x = keras.layers.Embedding(in_vocab_size, embed_dim, mask_zero=True, name="encoder_embedding")(
@@ -434,7 +439,7 @@ def build_transformer(
         ("heads", heads),
         ("ff_dim", ff_dim),
     ]:
-        check_int(value, name, minimum=1)
+        check_scalar(value, name, int, low=1)
     if d_model % heads:
         fail("d_model", f"a multiple of heads={heads}", d_model)
     enc_in = keras.Input((in_length,), dtype="int32", name="encoder_input")
@@ -578,7 +583,7 @@ def teacher_forced_decode(model, encoder_input, decoder_input, batch_size: int =
     in_size, out_size = _input_vocab_sizes(model)
     enc = _check_ids(encoder_input, "encoder_input", in_size)
     dec = _check_ids(decoder_input, "decoder_input", out_size)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
     if len(enc) != len(dec):
         fail("decoder_input", f"{len(enc)} rows like encoder_input", dec)
     return np.argmax(_predict(model, enc, dec, batch_size), axis=-1).astype(np.int32)
@@ -608,11 +613,11 @@ def greedy_decode(
     """
     in_size, out_size = _input_vocab_sizes(model)
     enc = _check_ids(encoder_input, "encoder_input", in_size)
-    out_length = check_int(out_length, "out_length", minimum=1)
-    start_id = check_int(start_id, "start_id", minimum=0)
+    out_length = check_scalar(out_length, "out_length", int, low=1)
+    start_id = check_scalar(start_id, "start_id", int, low=0)
     if out_size is not None and start_id >= out_size:
         fail("start_id", f"an id below the output vocabulary size {out_size}", start_id)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
     dec = np.zeros((len(enc), out_length), dtype=np.int32)
     dec[:, 0] = start_id
     pred = np.zeros_like(dec)
@@ -651,7 +656,7 @@ def apply_temperature(probs, temperature: float) -> np.ndarray:
         ValueError: a non-positive temperature, or probabilities that are
             negative or do not sum to 1.
     """
-    temperature = check_number(temperature, "temperature", minimum=0, strict=True)
+    temperature = check_scalar(temperature, "temperature", float, low=0, closed="neither")
     p = check_array(probs, "probs", ndim=(1, 2))
     if np.any(p < 0) or not np.allclose(p.sum(axis=-1), 1.0, atol=1e-4):
         fail("probs", "non-negative probabilities summing to 1 along the last axis", p)
@@ -675,8 +680,8 @@ def sample_index(probs, temperature: float = 1.0, rng=None) -> int:
 
 def char_windows(text: str, vocab: CharVocab, window: int, step: int = 1):
     """Next-character training pairs: ``X (N, window)`` ids and ``y (N, window)``, ``y`` = ``X`` shifted by one."""
-    window = check_int(window, "window", minimum=1)
-    step = check_int(step, "step", minimum=1)
+    window = check_scalar(window, "window", int, low=1)
+    step = check_scalar(step, "step", int, low=1)
     if len(text) < window + 1:
         _reject("text", f"at least window + 1 = {window + 1} characters", f"{len(text)} characters")
     ids = vocab.encode([text])[0]
@@ -691,8 +696,8 @@ def build_char_lm(
 ):
     """A GRU that predicts the next character at every position: ``(N, T) -> (N, T, vocab)``."""
     keras = _keras()
-    vocab_size = check_int(vocab_size, "vocab_size", minimum=2)
-    check_int(units, "units", minimum=1)
+    vocab_size = check_scalar(vocab_size, "vocab_size", int, low=2)
+    check_scalar(units, "units", int, low=1)
     inp = keras.Input((None,), dtype="int32", name="characters")
     x = keras.layers.Embedding(vocab_size, embed_dim, name="embedding")(inp)
     x = keras.layers.GRU(units, return_sequences=True, name="gru")(x)
@@ -746,8 +751,8 @@ def generate_text(
     Raises:
         ValueError: an empty prompt, unknown characters in it, or a bad temperature.
     """
-    check_number(temperature, "temperature", minimum=0, strict=True)
-    length = check_int(length, "length", minimum=1)
+    check_scalar(temperature, "temperature", float, low=0, closed="neither")
+    length = check_scalar(length, "length", int, low=1)
     if not prompt:
         fail("prompt", "at least one character", prompt)
     ids = vocab.encode([prompt])

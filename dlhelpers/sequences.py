@@ -12,7 +12,11 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_scalar,
+    fail,
+)
 
 __all__ = ["adding_problem", "smoothing_task", "make_windows", "Windows"]
 
@@ -38,9 +42,9 @@ def adding_problem(n: int, length: int, seed: int = 0):
         X: ``(n, length, 2)`` float32, ``[..., 0]`` values and ``[..., 1]`` markers.
         y: ``(n,)`` float32 targets.
     """
-    n = check_int(n, "n", minimum=1)
-    length = check_int(length, "length", minimum=2)
-    seed = check_int(seed, "seed", minimum=0)
+    n = check_scalar(n, "n", int, low=1)
+    length = check_scalar(length, "length", int, low=2)
+    seed = check_scalar(seed, "seed", int, low=0)
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(n, length))
     half = length // 2
@@ -74,10 +78,10 @@ def smoothing_task(n: int, length: int, radius: int = 2, seed: int = 0):
         X: ``(n, length, 1)`` float32; y: ``(n, length, 1)`` float32;
         floor: float, the unavoidable MSE of a causal model on interior steps.
     """
-    n = check_int(n, "n", minimum=1)
-    radius = check_int(radius, "radius", minimum=1)
-    length = check_int(length, "length", minimum=2 * radius + 1)
-    seed = check_int(seed, "seed", minimum=0)
+    n = check_scalar(n, "n", int, low=1)
+    radius = check_scalar(radius, "radius", int, low=1)
+    length = check_scalar(length, "length", int, low=2 * radius + 1)
+    seed = check_scalar(seed, "seed", int, low=0)
     x = np.random.default_rng(seed).standard_normal((n, length))
     padded = np.pad(np.cumsum(x, axis=1), ((0, 0), (1, 0)))
     t = np.arange(length)
@@ -111,8 +115,8 @@ def make_windows(series, window: int, horizon: int = 1) -> Windows:
         ValueError: NaN/inf in ``series``, a series too short for one window.
     """
     arr = check_array(series, "series", ndim=(1, 2))
-    window = check_int(window, "window", minimum=1)
-    horizon = check_int(horizon, "horizon", minimum=1)
+    window = check_scalar(window, "window", int, low=1)
+    horizon = check_scalar(horizon, "horizon", int, low=1)
     n = len(arr) - window - horizon + 1
     if n < 1:
         fail("series", f"at least window + horizon = {window + horizon} steps", arr)

@@ -28,7 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlhelpers._tf import import_tensorflow
-from dlhelpers._validation import check_int, fail
+from dlhelpers._validation import (
+    check_scalar,
+    fail,
+)
 
 __all__ = [
     "PayloadError",
@@ -206,8 +209,8 @@ def create_app(
         fail("model_path", "an existing .keras file", path)
     if not isinstance(safe_mode, bool):
         raise TypeError(f"safe_mode: expected True or False, received {safe_mode!r}.")
-    max_content_length = check_int(max_content_length, "max_content_length", minimum=1)
-    max_instances = check_int(max_instances, "max_instances", minimum=1)
+    max_content_length = check_scalar(max_content_length, "max_content_length", int, low=1)
+    max_instances = check_scalar(max_instances, "max_instances", int, low=1)
     import_tensorflow()
     import keras
     from flask import Flask, jsonify, request
@@ -372,7 +375,7 @@ def run_in_background(
     """
     from werkzeug.serving import make_server
 
-    port = check_int(port, "port", minimum=0, maximum=65535)
+    port = check_scalar(port, "port", int, low=0, high=65535)
     handler = _quiet_handler() if quiet else None
     server = make_server(host, port, app, threaded=True, request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, name=f"serve:{server.port}", daemon=True)
@@ -384,7 +387,7 @@ def serve(model_path, *, host: str = "127.0.0.1", port: int = 8000, **app_kwargs
     """Serve a saved model in the foreground until Ctrl+C (see :func:`create_app`)."""
     from werkzeug.serving import make_server
 
-    port = check_int(port, "port", minimum=0, maximum=65535)
+    port = check_scalar(port, "port", int, low=0, high=65535)
     server = make_server(host, port, create_app(model_path, **app_kwargs), threaded=True)
     print(f"Serving {model_path} on http://{host}:{server.port} (Ctrl+C to stop)")
     try:

@@ -15,13 +15,19 @@ from dlhelpers._tf import import_tensorflow
 from dlhelpers._validation import (
     check_array,
     check_choice,
-    check_int,
-    check_rate,
     check_same_length,
+    check_scalar,
     fail,
 )
 
-__all__ = ["build_mlp", "standard_callbacks", "fit_model", "check_features"]
+__all__ = [
+    "build_mlp",
+    "standard_callbacks",
+    "fit_model",
+    "check_features",
+    "architecture",
+    "assert_same_model",
+]
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "gelu", "linear")
 OUTPUTS = ("softmax", "sigmoid", "linear")
@@ -53,16 +59,16 @@ def build_mlp(
     Returns:
         An uncompiled ``keras.Model`` taking ``(batch, n_features)``.
     """
-    n_features = check_int(n_features, "n_features", minimum=1)
-    n_outputs = check_int(n_outputs, "n_outputs", minimum=1)
+    n_features = check_scalar(n_features, "n_features", int, low=1)
+    n_outputs = check_scalar(n_outputs, "n_outputs", int, low=1)
     if isinstance(hidden, int):  # Dense(16)-style shorthand for one hidden layer
         hidden = (hidden,)
     if not isinstance(hidden, (tuple, list)):
         fail("hidden", "a sequence of layer sizes such as (32, 16)", hidden)
-    hidden = [check_int(h, "hidden", minimum=1) for h in hidden]
+    hidden = [check_scalar(h, "hidden", int, low=1) for h in hidden]
     check_choice(activation, "activation", ACTIVATIONS)
     check_choice(output_activation, "output_activation", OUTPUTS)
-    dropout = check_rate(dropout, "dropout")
+    dropout = check_scalar(dropout, "dropout", float, low=0, high=1, closed="left")
     import_tensorflow()
     import keras
 
@@ -106,7 +112,7 @@ def standard_callbacks(
     path = folder / "best.keras"
     callbacks = [keras.callbacks.ModelCheckpoint(path, monitor=monitor, save_best_only=True)]
     if patience is not None:
-        patience = check_int(patience, "patience", minimum=1)
+        patience = check_scalar(patience, "patience", int, low=1)
         callbacks.append(
             keras.callbacks.EarlyStopping(
                 monitor=monitor, patience=patience, restore_best_weights=True
@@ -169,8 +175,8 @@ def fit_model(
     check_same_length(X_val=X_val, y_val=y_val)
     if X_val.shape[1] != X_train.shape[1]:
         fail("validation_data[0] (X_val)", f"{X_train.shape[1]} columns like X_train", X_val)
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    epochs = check_scalar(epochs, "epochs", int, low=1)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
     if not getattr(model, "compiled", False) and getattr(model, "optimizer", None) is None:
         fail("model", "a compiled Keras model (call model.compile first)", model)
     tf = import_tensorflow()
@@ -192,3 +198,57 @@ def fit_model(
         callbacks=callbacks or [],
         verbose=verbose,
     )
+
+
+def architecture(model) -> list[tuple[str, tuple | None, int]]:
+    """One row per layer of ``model``: ``(class name, output shape, parameter count)``.
+
+    Names are left out on purpose: two models built by different code are the same
+    architecture when their layers have the same types, shapes and sizes. The output
+    shape is ``None`` for a layer whose output Keras does not know (a subclassed model).
+    """
+    rows = []
+    for layer in model.layers:
+        try:
+            shape = tuple(layer.output.shape)
+        except (AttributeError, ValueError):
+            shape = None
+        rows.append((type(layer).__name__, shape, int(layer.count_params())))
+    return rows
+
+
+def assert_same_model(model, other, x=None, *, atol: float = 1e-6) -> None:
+    """Raise ``AssertionError`` unless ``other`` is built like ``model``.
+
+    Checks the layers (types, output shapes, parameter counts, via :func:`architecture`)
+    and, when an input batch ``x`` is given, that ``other`` with ``model``'s weights
+    computes the same outputs. ``other``'s own weights are restored afterwards.
+
+    Args:
+        model, other: built Keras models.
+        x: optional input batch both models accept.
+        atol: absolute tolerance on the outputs (float32 through the same kernels
+            agrees to about 1e-7; the default leaves a margin).
+    """
+    mine, theirs = architecture(model), architecture(other)
+    if mine != theirs:
+        rows = [f"  {a}  vs  {b}" for a, b in zip(mine, theirs, strict=False) if a != b]
+        if len(mine) != len(theirs):
+            rows.append(f"  {len(mine)} layers vs {len(theirs)} layers")
+        raise AssertionError("the models differ layer by layer:\n" + "\n".join(rows))
+    if model.count_params() != other.count_params():
+        raise AssertionError(
+            f"{model.count_params()} parameters vs {other.count_params()} parameters"
+        )
+    if x is not None:
+        saved = other.get_weights()
+        other.set_weights(model.get_weights())
+        try:
+            np.testing.assert_allclose(
+                np.asarray(other.predict(x, verbose=0)),
+                np.asarray(model.predict(x, verbose=0)),
+                atol=atol,
+                err_msg="same weights, different outputs",
+            )
+        finally:
+            other.set_weights(saved)

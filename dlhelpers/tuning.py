@@ -28,9 +28,8 @@ from dlhelpers._tf import import_tensorflow
 from dlhelpers._validation import (
     check_array,
     check_choice,
-    check_int,
-    check_number,
     check_same_length,
+    check_scalar,
     fail,
 )
 
@@ -100,13 +99,13 @@ def build_mlp(
         A ``keras.Sequential`` compiled with Adam, sparse categorical cross-entropy
         and accuracy.
     """
-    n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
-    n_classes = check_int(n_classes, "n_classes", minimum=2)
-    hidden_layers = check_int(hidden_layers, "hidden_layers", minimum=0, maximum=10)
-    units = check_int(units, "units", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
+    n_inputs = check_scalar(n_inputs, "n_inputs", int, low=1)
+    n_classes = check_scalar(n_classes, "n_classes", int, low=2)
+    hidden_layers = check_scalar(hidden_layers, "hidden_layers", int, low=0, high=10)
+    units = check_scalar(units, "units", int, low=1)
+    seed = check_scalar(seed, "seed", int, low=0)
     if not hasattr(learning_rate, "get_config"):  # a schedule passes through untouched
-        learning_rate = check_number(learning_rate, "learning_rate", minimum=0, strict=True)
+        learning_rate = check_scalar(learning_rate, "learning_rate", float, low=0, closed="neither")
     import_tensorflow()
     import keras
 
@@ -161,8 +160,8 @@ def train_mlp(
     x_val, y_val = _check_xy(x_val, y_val, "x_val", "y_val")
     if x_val.shape[1] != x_train.shape[1]:
         fail("x_val", f"{x_train.shape[1]} features like x_train", x_val)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
+    epochs = check_scalar(epochs, "epochs", int, low=1)
     if cache is not None and not isinstance(cache, dict):
         fail("cache", "a dict (or None)", cache)
     key = None
@@ -267,7 +266,7 @@ def smooth_losses(losses, beta: float = 0.9) -> np.ndarray:
     ``s_t = beta * m_{t-1} + (1 - beta) * loss_t`` divided by ``1 - beta**(t+1)``.
     """
     losses = check_array(losses, "losses", ndim=1, allow_nan=True)
-    beta = check_number(beta, "beta", minimum=0, maximum=1, strict=False)
+    beta = check_scalar(beta, "beta", float, low=0, high=1)
     if beta >= 1:
         fail("beta", "a number < 1", beta)
     out = np.empty_like(losses)
@@ -296,7 +295,7 @@ def suggest_learning_rate(lrs, losses, *, factor: float = 10.0) -> float:
     lrs = check_array(lrs, "lrs", ndim=1)
     losses = check_array(losses, "losses", ndim=1, allow_nan=True)
     check_same_length(lrs=lrs, losses=losses)
-    factor = check_number(factor, "factor", minimum=1)
+    factor = check_scalar(factor, "factor", float, low=1)
     if np.any(lrs <= 0) or np.any(np.diff(lrs) <= 0):
         fail("lrs", "positive, strictly increasing learning rates", lrs)
     if not np.any(np.isfinite(losses)):
@@ -345,14 +344,14 @@ def find_learning_rate(
     Raises:
         ValueError: bad ranges, an uncompiled model, or a schedule as learning rate.
     """
-    min_lr = check_number(min_lr, "min_lr", minimum=0, strict=True)
-    max_lr = check_number(max_lr, "max_lr", minimum=0, strict=True)
+    min_lr = check_scalar(min_lr, "min_lr", float, low=0, closed="neither")
+    max_lr = check_scalar(max_lr, "max_lr", float, low=0, closed="neither")
     if max_lr <= min_lr:
         fail("max_lr", f"a number > min_lr ({min_lr:g})", max_lr)
-    steps = check_int(steps, "steps", minimum=2)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    diverge_factor = check_number(diverge_factor, "diverge_factor", minimum=1, strict=True)
-    seed = check_int(seed, "seed", minimum=0)
+    steps = check_scalar(steps, "steps", int, low=2)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
+    diverge_factor = check_scalar(diverge_factor, "diverge_factor", float, low=1, closed="neither")
+    seed = check_scalar(seed, "seed", int, low=0)
     x = np.asarray(x)
     y = np.asarray(y)
     n = check_same_length(x=x, y=y)
@@ -427,11 +426,13 @@ def _schedule_params(kind: str, params: dict) -> dict:
         )
     out = {**optional, **params}
     if kind == "constant":
-        check_number(out["learning_rate"], "learning_rate", minimum=0, strict=True)
+        check_scalar(out["learning_rate"], "learning_rate", float, low=0, closed="neither")
     elif kind == "exponential":
-        check_number(out["initial_learning_rate"], "initial_learning_rate", minimum=0, strict=True)
-        check_int(out["decay_steps"], "decay_steps", minimum=1)
-        check_number(out["decay_rate"], "decay_rate", minimum=0, strict=True)
+        check_scalar(
+            out["initial_learning_rate"], "initial_learning_rate", float, low=0, closed="neither"
+        )
+        check_scalar(out["decay_steps"], "decay_steps", int, low=1)
+        check_scalar(out["decay_rate"], "decay_rate", float, low=0, closed="neither")
     elif kind == "piecewise":
         bounds = check_array(out["boundaries"], "boundaries", ndim=1)
         values = check_array(out["values"], "values", ndim=1)
@@ -440,13 +441,13 @@ def _schedule_params(kind: str, params: dict) -> dict:
         if np.any(np.diff(bounds) <= 0):
             fail("boundaries", "strictly increasing step numbers", bounds)
     else:
-        check_number(out["max_lr"], "max_lr", minimum=0, strict=True)
-        total = check_int(out["total_steps"], "total_steps", minimum=2)
-        frac = check_number(
-            out["warmup_fraction"], "warmup_fraction", minimum=0, maximum=1, strict=True
+        check_scalar(out["max_lr"], "max_lr", float, low=0, closed="neither")
+        total = check_scalar(out["total_steps"], "total_steps", int, low=2)
+        frac = check_scalar(
+            out["warmup_fraction"], "warmup_fraction", float, low=0, high=1, closed="neither"
         )
-        check_number(out["div_factor"], "div_factor", minimum=1)
-        check_number(out["final_fraction"], "final_fraction", minimum=0, maximum=1)
+        check_scalar(out["div_factor"], "div_factor", float, low=1)
+        check_scalar(out["final_fraction"], "final_fraction", float, low=0, high=1)
         if not 1 <= round(frac * total) < total:
             fail("warmup_fraction", f"a fraction giving 1 to {total - 1} warm-up steps", frac)
     return out
@@ -476,7 +477,7 @@ def schedule_lrs(kind: str, steps, **params) -> np.ndarray:
     check_choice(kind, "kind", SCHEDULES)
     p = _schedule_params(kind, params)
     if isinstance(steps, (int, np.integer)) and not isinstance(steps, bool):
-        step = np.arange(check_int(steps, "steps", minimum=1), dtype=np.float64)
+        step = np.arange(check_scalar(steps, "steps", int, low=1), dtype=np.float64)
     else:
         step = check_array(steps, "steps", ndim=1)
         if np.any(step < 0):
@@ -593,13 +594,13 @@ def cross_validate(
     x = check_array(x, "x", ndim=(2, 3, 4))
     y = check_array(y, "y", ndim=1, dtype=None)
     n = check_same_length(x=x, y=y)
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
+    epochs = check_scalar(epochs, "epochs", int, low=1)
+    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
+    seed = check_scalar(seed, "seed", int, low=0)
     from sklearn.model_selection import KFold, StratifiedKFold
 
     if isinstance(cv, (int, np.integer)) and not isinstance(cv, bool):
-        k = check_int(cv, "cv", minimum=2, maximum=n)
+        k = check_scalar(cv, "cv", int, low=2, high=n)
         splitter_cls = StratifiedKFold if y.dtype.kind in "iu" else KFold
         cv = splitter_cls(n_splits=k, shuffle=True, random_state=seed)
     elif not (hasattr(cv, "split") and hasattr(cv, "get_n_splits")):
@@ -671,10 +672,10 @@ def split_vs_kfold(
     """
     x, y = _check_xy(x, y)
     n = len(x)
-    subset_size = check_int(subset_size, "subset_size", minimum=2, maximum=n - 2)
-    n_subsets = check_int(n_subsets, "n_subsets", minimum=2)
-    n_splits = check_int(n_splits, "n_splits", minimum=2, maximum=subset_size // 2)
-    seed = check_int(seed, "seed", minimum=0)
+    subset_size = check_scalar(subset_size, "subset_size", int, low=2, high=n - 2)
+    n_subsets = check_scalar(n_subsets, "n_subsets", int, low=2)
+    n_splits = check_scalar(n_splits, "n_splits", int, low=2, high=subset_size // 2)
+    seed = check_scalar(seed, "seed", int, low=0)
     if not hasattr(estimator, "fit") or not hasattr(estimator, "score"):
         fail("estimator", "a scikit-learn estimator with fit and score", estimator)
     from sklearn.base import clone
@@ -718,8 +719,8 @@ def mlp_hypermodel(
     Returns:
         ``build(hp)``, a function keras-tuner calls with its ``HyperParameters``.
     """
-    n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
-    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    n_inputs = check_scalar(n_inputs, "n_inputs", int, low=1)
+    n_classes = check_scalar(n_classes, "n_classes", int, low=2)
     space = {"learning_rate": learning_rates, "units": units, "hidden_layers": hidden_layers}
     for name, values in space.items():
         if not (isinstance(values, (tuple, list)) and len(values) >= 1):
@@ -778,8 +779,8 @@ def make_tuner(
         The tuner; call ``tuner.search(x, y, validation_data=..., epochs=..., verbose=0)``.
     """
     check_choice(kind, "kind", TUNERS)
-    max_trials = check_int(max_trials, "max_trials", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
+    max_trials = check_scalar(max_trials, "max_trials", int, low=1)
+    seed = check_scalar(seed, "seed", int, low=0)
     if not isinstance(directory, str) or not directory:
         fail("directory", "a folder path (for example tempfile.mkdtemp())", directory)
     import_tensorflow()
@@ -790,7 +791,7 @@ def make_tuner(
     ]
     extra = {}
     if kind == "bayesian":  # keras-tuner's own default would spend a small budget at random
-        extra["num_initial_points"] = check_int(initial_points, "initial_points", minimum=1)
+        extra["num_initial_points"] = check_scalar(initial_points, "initial_points", int, low=1)
     if cache is not None:
         if not isinstance(cache, dict):
             fail("cache", "a dict (or None)", cache)

@@ -124,7 +124,7 @@ def test_build_dense_net_counts(tf):
     [
         ({"filters": (8, 0)}, "filters: expected an integer >= 1, received 0"),
         ({"filters": "8"}, "filters: expected an int or a tuple of ints"),
-        ({"dropout": 1.0}, r"dropout: expected a rate in \[0, 1\), received 1.0"),
+        ({"dropout": 1.0}, r"dropout: expected a number < 1, received 1.0"),
         ({"input_shape": (28, 28)}, r"input_shape: expected a tuple \(height, width, channels\)"),
         ({"num_classes": 1}, "num_classes: expected an integer >= 2, received 1"),
         (

@@ -1,6 +1,7 @@
 """nbval's instructions live in cell tags, out of the source a learner reads."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,50 @@ def test_no_cell_source_carries_an_nbval_comment(notebook):
         f"{notebook.name}: cells {marked} carry '# NBVAL_' comments; "
         "use cell tags instead (python tools/nbval_tags.py NOTEBOOK moves them)"
     )
+
+
+CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS_IMPORT = re.compile(
+    r"^\s*(from\s+dlhelpers\.exercises(\.solutions\S*)?\s+import\s+.*\bsolutions\b"
+    r"|from\s+dlhelpers\.exercises\.solutions\b"
+    r"|import\s+dlhelpers\.exercises\.solutions\b)",
+    re.MULTILINE,
+)
+
+
+def _code_sources(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.stem for nb in CHAPTERS])
+def test_no_chapter_imports_the_solutions(notebook):
+    """A learner asks for a solution with show_solution(...) in the exercise; imports never show one."""
+    hits = [i for i, src in enumerate(_code_sources(notebook)) if SOLUTIONS_IMPORT.search(src)]
+    assert not hits, (
+        f"{notebook.name}: code cells {hits} import dlhelpers.exercises.solutions; "
+        "use show_solution(chapter, name) in the exercise section instead"
+    )
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.stem for nb in CHAPTERS])
+def test_the_imports_cell_brings_no_exercise_machinery(notebook):
+    """The first code cell imports what the chapter teaches with; checkers come with the exercises."""
+    first = _code_sources(notebook)[0]
+    assert "exercises" not in first, (
+        f"{notebook.name}: the first code cell mentions dlhelpers.exercises; import the checkers "
+        "in the exercise section"
+    )
+
+
+def test_the_solutions_pattern_catches_every_spelling():
+    for line in [
+        "from dlhelpers.exercises import solutions",
+        "from dlhelpers.exercises import Feedback, solutions",
+        "import dlhelpers.exercises.solutions.ch03",
+        "from dlhelpers.exercises.solutions import ch02 as solutions",
+        "import dlhelpers.exercises.solutions.ch04 as solutions",
+    ]:
+        assert SOLUTIONS_IMPORT.search(line), line
+    for line in ["from dlhelpers.exercises import show_solution", "show_solution(3, 'x')"]:
+        assert not SOLUTIONS_IMPORT.search(line), line

@@ -109,11 +109,46 @@ def test_no_two_modules_of_a_subpackage_export_the_same_name():
                 owner[name] = info.name
 
 
-@pytest.mark.parametrize("bad", [1.0, -0.1, 1.5])
-def test_check_rate_wants_zero_to_below_one(bad):
-    assert v.check_rate(0.0, "dropout") == 0.0 and v.check_rate(0.5, "dropout") == 0.5
-    with pytest.raises(ValueError, match=r"dropout: expected a rate in \[0, 1\)"):
-        v.check_rate(bad, "dropout")
+@pytest.mark.parametrize("closed", ["both", "left", "right", "neither"])
+def test_check_scalar_keeps_exactly_the_interval_it_declares(closed):
+    """Points inside pass and come back; each end is in or out as ``closed`` says."""
+    rng = np.random.default_rng(0)
+    for low, high in rng.uniform(-5, 5, size=(20, 2)):
+        low, high = sorted((float(low), float(high)))
+        inside = float(rng.uniform(low, high))
+        assert v.check_scalar(inside, "x", float, low=low, high=high, closed=closed) == inside
+        for end, included, sign in (
+            (low, closed in ("both", "left"), ">"),
+            (high, closed in ("both", "right"), "<"),
+        ):
+            if included:
+                assert v.check_scalar(end, "x", float, low=low, high=high, closed=closed) == end
+            else:
+                with pytest.raises(ValueError, match=rf"x: expected a number {sign} "):
+                    v.check_scalar(end, "x", float, low=low, high=high, closed=closed)
+        with pytest.raises(ValueError, match=r"x: expected a number >=? .*, received"):
+            v.check_scalar(low - 1, "x", float, low=low, high=high, closed=closed)
+        with pytest.raises(ValueError, match=r"x: expected a number <=? .*, received"):
+            v.check_scalar(high + 1, "x", float, low=low, high=high, closed=closed)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "match"),
+    [
+        (True, int, "x: expected an integer, received True"),
+        (2.0, int, "x: expected an integer, received 2.0"),
+        ("3", float, "x: expected a finite number, received '3'"),
+        (float("nan"), float, "x: expected a finite number, received nan"),
+    ],
+)
+def test_check_scalar_refuses_the_wrong_type(value, kind, match):
+    with pytest.raises(TypeError, match=match):
+        v.check_scalar(value, "x", kind)
+
+
+def test_check_scalar_accepts_numpy_scalars_and_returns_python_ones():
+    assert type(v.check_scalar(np.int64(3), "n", int, low=1)) is int
+    assert type(v.check_scalar(np.float32(0.5), "p", float, low=0, high=1)) is float
 
 
 def test_a_deprecation_raised_in_dlhelpers_fails_the_suite():

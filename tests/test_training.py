@@ -29,7 +29,7 @@ def test_build_mlp_softmax_rows_sum_to_one(tf):
     [
         ({"hidden": (0,)}, "hidden: expected an integer >= 1"),
         ({"activation": "swishy"}, "activation: expected one of"),
-        ({"dropout": 1.0}, r"dropout: expected a rate in \[0, 1\)"),
+        ({"dropout": 1.0}, r"dropout: expected a number < 1"),
         ({"output_activation": "relu"}, "output_activation: expected one of"),
     ],
 )

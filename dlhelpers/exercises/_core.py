@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -149,11 +149,13 @@ class Solution:
         chapter: the chapter number.
         name: the exercise function's name.
         source: the reference implementation's source code.
+        function: the reference implementation itself (to run it through its checker).
     """
 
     chapter: int
     name: str
     source: str
+    function: object = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         return f"# Reference solution, Chapter {self.chapter}: {self.name}\n{self.source}"
@@ -196,4 +198,5 @@ def show_solution(chapter: int, name: str) -> Solution:
         raise ValueError(
             f"name: expected one of Chapter {int(chapter)}'s exercises {names}, received {name!r}."
         )
-    return Solution(int(chapter), name, inspect.getsource(getattr(module, name)))
+    function = getattr(module, name)
+    return Solution(int(chapter), name, inspect.getsource(function), function)

@@ -40,11 +40,18 @@ class Explorer:
         error: the message of the last rejected combination of values, or ``None``;
             while it is set, ``fig`` is ``None`` and the output area is empty.
         updates: how many times the explorer recomputed (tests use it).
+        code_text: the Keras code of the current settings (explorers that build or
+            train a model define :meth:`code`), shown beside the figure; else ``None``.
         widget: the whole explorer as one ipywidgets box (what is displayed).
+
+    Class attributes:
+        busy_text: shown while :meth:`compute` runs (for example ``"training..."``
+            for explorers that retrain); ``None`` shows nothing.
     """
 
     figsize = (7, 3.5)
     dpi = 80
+    busy_text: str | None = None
 
     def __init__(self, controls: dict, *, title: str | None = None):
         import ipywidgets as widgets
@@ -52,6 +59,8 @@ class Explorer:
         self.controls = controls
         self.output = widgets.Output()
         self.message = widgets.HTML()
+        self.code_view = widgets.HTML()
+        self.code_text = None
         self.result = None
         self.fig = None
         self.error = None
@@ -64,7 +73,7 @@ class Explorer:
                 *header,
                 widgets.HBox(list(controls.values()), layout={"flex_flow": "row wrap"}),
                 self.message,
-                self.output,
+                widgets.HBox([self.output, self.code_view]),
             ]
         )
         self.update()
@@ -82,10 +91,21 @@ class Explorer:
         """Draw ``result`` onto ``fig``."""
         raise NotImplementedError
 
+    def code(self, **values) -> str | None:
+        """The Keras code that builds (and trains) what these values give, or ``None``.
+
+        Explorers that build a model return a short, runnable cell's worth of code,
+        so what a learner finds with the controls becomes code they can keep.
+        """
+        return None
+
     def update(self) -> None:
         """Recompute and redraw. A ValueError from :meth:`compute` is shown, not raised."""
         from IPython.display import clear_output, display
 
+        if self.busy_text:
+            # Sent to the browser before the kernel starts computing.
+            self.message.value = f"<i>{self.busy_text}</i>"
         try:
             result = self.compute(**self.values)
         except ValueError as err:
@@ -99,6 +119,8 @@ class Explorer:
         self.error = None
         self.message.value = ""
         self.result = result
+        self.code_text = self.code(**self.values)
+        self.code_view.value = "" if self.code_text is None else _code_html(self.code_text)
         fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         self.draw(fig, result)
         self.fig = fig
@@ -129,3 +151,13 @@ class Explorer:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _code_html(code: str) -> str:
+    """``code`` as a copyable HTML block."""
+    from html import escape
+
+    return (
+        "<div style='font-size:90%'><b>the code of these settings</b>"
+        f"<pre style='user-select:text'>{escape(code)}</pre></div>"
+    )

@@ -6,7 +6,11 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_scalar,
+    fail,
+)
 from dlhelpers.explorers._base import Explorer, learning_rate_slider
 
 __all__ = ["BackpropExplorer", "BackpropResult"]
@@ -46,7 +50,7 @@ class BackpropExplorer(Explorer):
         self.y = check_labels(labels, max(int(np.max(labels)) + 1, 2), "y")
         if len(self.y) != len(self.x):
             fail("y", f"{len(self.x)} labels, one per row of x", self.y)
-        self.seed = check_int(seed, "seed", minimum=0)
+        self.seed = check_scalar(seed, "seed", int, low=0)
         style = {"description_width": "initial"}
         opts = {"continuous_update": False, "style": style}
         controls = {

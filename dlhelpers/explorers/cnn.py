@@ -6,7 +6,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_choice, check_int
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_scalar,
+)
 from dlhelpers.explorers._base import Explorer
 from dlhelpers.plots.cnn import conv_layout, draw_conv_layout, draw_kernel
 from dlhelpers.scratch.conv import PADDINGS, classic_kernels, conv2d
@@ -71,7 +75,7 @@ class KernelExplorer(Explorer):
 
         self.presets = classic_kernels()
         check_choice(preset, "preset", tuple(self.presets))
-        size = check_int(size, "size", minimum=8)
+        size = check_scalar(size, "size", int, low=8)
         if image is None:
             from dlhelpers.data import load_photo
 
@@ -185,21 +189,21 @@ class ConvArithmeticExplorer(Explorer):
         slider = dict(continuous_update=False, layout=widgets.Layout(width="260px"))
         controls = {
             "size": widgets.IntSlider(
-                value=check_int(size, "size", minimum=1, maximum=12),
+                value=check_scalar(size, "size", int, low=1, high=12),
                 min=1,
                 max=12,
                 description="input",
                 **slider,
             ),
             "kernel_size": widgets.IntSlider(
-                value=check_int(kernel_size, "kernel_size", minimum=1, maximum=7),
+                value=check_scalar(kernel_size, "kernel_size", int, low=1, high=7),
                 min=1,
                 max=7,
                 description="kernel",
                 **slider,
             ),
             "strides": widgets.IntSlider(
-                value=check_int(strides, "strides", minimum=1, maximum=4),
+                value=check_scalar(strides, "strides", int, low=1, high=4),
                 min=1,
                 max=4,
                 description="stride",

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_scalar,
+    fail,
+)
 from dlhelpers.explorers._base import Explorer
 
 __all__ = ["FeatureMapExplorer"]
@@ -44,7 +48,7 @@ class FeatureMapExplorer(Explorer):
         if not layers:
             fail("layers", "at least one layer name", layers)
         feature_maps(model, self.images[:1], layers)  # validates the names early
-        self.max_maps = check_int(max_maps, "max_maps", minimum=1)
+        self.max_maps = check_scalar(max_maps, "max_maps", int, low=1)
         self._feature_maps = feature_maps
         self._cache: dict = {}
         controls = {

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_int, fail
+from dlhelpers._validation import (
+    check_scalar,
+    fail,
+)
 from dlhelpers.explorers._base import Explorer
 from dlhelpers.plots.rnn import plot_hidden_states
 from dlhelpers.scratch.recurrent import rnn_backward, rnn_forward, scale_spectral_radius
@@ -65,8 +68,8 @@ class HiddenStateExplorer(Explorer):
 
     def compute(self, input, unit, step):
         states = self.states[input]
-        check_int(unit, "unit", minimum=0, maximum=states.shape[1] - 1)
-        check_int(step, "step", minimum=0, maximum=states.shape[0] - 1)
+        check_scalar(unit, "unit", int, low=0, high=states.shape[1] - 1)
+        check_scalar(step, "step", int, low=0, high=states.shape[0] - 1)
         return {
             "input": input,
             "states": states,
@@ -116,8 +119,8 @@ class GradientFlowExplorer(Explorer):
     def __init__(self, units: int = 16, *, seed: int = 0):
         import ipywidgets as widgets
 
-        units = check_int(units, "units", minimum=1, maximum=256)
-        rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+        units = check_scalar(units, "units", int, low=1, high=256)
+        rng = np.random.default_rng(check_scalar(seed, "seed", int, low=0))
         self.kernel = rng.normal(size=(1, units))
         self.recurrent = np.linalg.qr(rng.normal(size=(units, units)))[0]
         self.noise = rng.normal(size=(1, 200, 1))

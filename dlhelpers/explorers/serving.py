@@ -9,7 +9,12 @@ import urllib.request
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_int, check_same_length, fail
+from dlhelpers._validation import (
+    check_array,
+    check_same_length,
+    check_scalar,
+    fail,
+)
 from dlhelpers.explorers._base import Explorer
 
 __all__ = ["ServiceExplorer"]
@@ -50,7 +55,7 @@ class ServiceExplorer(Explorer):
         if int(np.prod(image_shape)) != self.features.shape[1]:
             fail("image_shape", f"a shape with {self.features.shape[1]} cells", image_shape)
         self.image_shape = tuple(image_shape)
-        self.seed = check_int(seed, "seed", minimum=0)
+        self.seed = check_scalar(seed, "seed", int, low=0)
         self._server = run_in_background(create_app(model_path))
         self.url = self._server.url
         controls = {

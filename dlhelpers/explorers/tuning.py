@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_int, fail
+from dlhelpers._validation import (
+    check_scalar,
+    fail,
+)
 from dlhelpers.explorers._base import Explorer, learning_rate_slider
 
 __all__ = ["TuningExplorer"]
@@ -34,8 +37,8 @@ class TuningExplorer(Explorer):
         if not (isinstance(data, (tuple, list)) and len(data) == 4):
             fail("data", "a tuple (x_train, y_train, x_val, y_val)", data)
         self.data = tuple(np.asarray(a) for a in data)
-        self.epochs = check_int(epochs, "epochs", minimum=1, maximum=200)
-        self.seed = check_int(seed, "seed", minimum=0)
+        self.epochs = check_scalar(epochs, "epochs", int, low=1, high=200)
+        self.seed = check_scalar(seed, "seed", int, low=0)
         style = {"description_width": "initial"}
         controls = {
             "learning_rate": learning_rate_slider(1e-2),

@@ -9,7 +9,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlhelpers._validation import check_array, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_scalar,
+    fail,
+)
 from dlhelpers.plots._common import axes_or_new
 
 __all__ = [
@@ -157,7 +161,7 @@ def plot_decision_boundary(
     y = np.asarray(y)
     if len(y) != len(x):
         fail("y", f"{len(x)} labels, one per row of x", y)
-    resolution = check_int(resolution, "resolution", minimum=10)
+    resolution = check_scalar(resolution, "resolution", int, low=10)
     fn = getattr(predict_proba, "predict_proba", predict_proba)
     if not callable(fn):
         fail("predict_proba", "a function or a model with predict_proba", predict_proba)
@@ -211,7 +215,7 @@ def plot_learning_snapshots(model, snapshots, x, y, *, columns: int = 4) -> Figu
         fail(
             "snapshots", "at least one (epoch, weights) pair (fit with snapshot_every=)", snapshots
         )
-    columns = check_int(columns, "columns", minimum=1)
+    columns = check_scalar(columns, "columns", int, low=1)
     rows = int(np.ceil(len(snapshots) / columns))
     cols = min(columns, len(snapshots))
     fig, axes = _pyplot().subplots(

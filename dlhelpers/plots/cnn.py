@@ -8,7 +8,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from dlhelpers._validation import check_array, check_int, check_pair, fail
+from dlhelpers._validation import (
+    check_array,
+    check_pair,
+    check_scalar,
+    fail,
+)
 from dlhelpers.scratch.conv import _padding, avg_pool2d, conv_padding, max_pool2d
 
 __all__ = [
@@ -139,7 +144,7 @@ def draw_conv_layout(fig: Figure, layout: ConvLayout, position: int = 0) -> None
         ValueError: ``position`` outside ``0 .. output**2 - 1``.
     """
     n_out = layout.output
-    position = check_int(position, "position", minimum=0, maximum=n_out * n_out - 1)
+    position = check_scalar(position, "position", int, low=0, high=n_out * n_out - 1)
     oi, oj = divmod(position, n_out)
     total = layout.size + layout.before + layout.after
     ax_in, ax_out = fig.subplots(1, 2, width_ratios=[max(total, 1), max(n_out, 1)])
@@ -212,7 +217,7 @@ def plot_conv_arithmetic(
             ``position`` outside ``0 .. output**2 - 1``.
     """
     layout = conv_layout(size, kernel_size, strides, padding)
-    check_int(position, "position", minimum=0, maximum=layout.output**2 - 1)
+    check_scalar(position, "position", int, low=0, high=layout.output**2 - 1)
     fig = _figure(figsize)
     draw_conv_layout(fig, layout, position)
     return fig

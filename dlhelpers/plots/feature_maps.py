@@ -10,7 +10,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlhelpers._validation import check_array, check_int, check_number, check_same_length, fail
+from dlhelpers._validation import (
+    check_array,
+    check_same_length,
+    check_scalar,
+    fail,
+)
 
 __all__ = [
     "plot_digits",
@@ -70,7 +75,7 @@ def plot_digits(
         The matplotlib ``Figure``.
     """
     images = _as_2d_images(images, "images")
-    ncols = check_int(ncols, "ncols", minimum=1)
+    ncols = check_scalar(ncols, "ncols", int, low=1)
     for arr, name in ((labels, "labels"), (predictions, "predictions"), (titles, "titles")):
         if arr is not None:
             check_same_length(images=images, **{name: list(arr)})
@@ -124,14 +129,14 @@ def plot_filters(
         The matplotlib ``Figure``.
     """
     kernel = check_array(kernel, "kernel", ndim=4)
-    in_channel = check_int(in_channel, "in_channel", minimum=0, maximum=kernel.shape[2] - 1)
-    n = min(kernel.shape[3], check_int(max_filters, "max_filters", minimum=1))
+    in_channel = check_scalar(in_channel, "in_channel", int, low=0, high=kernel.shape[2] - 1)
+    n = min(kernel.shape[3], check_scalar(max_filters, "max_filters", int, low=1))
     if limit is None:
         limit = float(np.abs(kernel[:, :, in_channel, :n]).max()) or 1.0
     else:
-        limit = check_number(limit, "limit", minimum=0, strict=True)
+        limit = check_scalar(limit, "limit", float, low=0, closed="neither")
     fig, axes = _grid(
-        n, check_int(ncols, "ncols", minimum=1), 0.7, title_space=0.3 if title else 0.0
+        n, check_scalar(ncols, "ncols", int, low=1), 0.7, title_space=0.3 if title else 0.0
     )
     if colorbar:  # room on the right for the bar, so the panels keep their size
         width, height = fig.get_size_inches()
@@ -177,13 +182,13 @@ def plot_feature_maps(
         if maps.shape[0] != 1:
             fail("maps", "the maps of one image, (H', W', C) or (1, H', W', C)", maps)
         maps = maps[0]
-    n = min(maps.shape[-1], check_int(max_maps, "max_maps", minimum=1))
+    n = min(maps.shape[-1], check_scalar(max_maps, "max_maps", int, low=1))
     scale = {}
     if shared_scale:
         low, high = float(maps[..., :n].min()), float(maps[..., :n].max())
         scale = {"vmin": low, "vmax": high if high > low else low + 1.0}
     panels = n + (image is not None)
-    ncols = max(1, min(check_int(ncols, "ncols", minimum=1), panels))
+    ncols = max(1, min(check_scalar(ncols, "ncols", int, low=1), panels))
     nrows = int(np.ceil(panels / ncols))
     if fig is None:
         fig = plt.figure(

@@ -9,7 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlhelpers._validation import check_array, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_scalar,
+    fail,
+)
 
 __all__ = [
     "plot_gate_activations",
@@ -38,7 +42,7 @@ def _gate_names(gates, names):
 
 def _sample(gates, name, sample):
     arr = check_array(gates[name], f"gates[{name!r}]", ndim=3)
-    sample = check_int(sample, "sample", minimum=0, maximum=arr.shape[0] - 1)
+    sample = check_scalar(sample, "sample", int, low=0, high=arr.shape[0] - 1)
     return arr[sample]
 
 
@@ -109,7 +113,7 @@ def plot_gate_activations(
     axes = axes[:, 0]
     if x is not None:
         xs = check_array(x, "x", ndim=3)
-        check_int(sample, "sample", minimum=0, maximum=xs.shape[0] - 1)
+        check_scalar(sample, "sample", int, low=0, high=xs.shape[0] - 1)
         feature_names = check_feature_names(feature_names, xs.shape[2])
         for k in range(xs.shape[2]):
             label = feature_names[k] if feature_names else f"feature {k}"
@@ -154,7 +158,7 @@ def plot_gate_traces(
         if unit is None:
             ax.plot(values.mean(axis=1), lw=1.5, label=f"{name} (mean of units)")
         else:
-            unit = check_int(unit, "unit", minimum=0, maximum=values.shape[1] - 1)
+            unit = check_scalar(unit, "unit", int, low=0, high=values.shape[1] - 1)
             ax.plot(values[:, unit], lw=1.5, label=f"{name} (unit {unit})")
     for t in [] if marks is None else np.atleast_1d(marks):
         ax.axvline(t, color="k", ls="--", lw=0.8)

@@ -11,7 +11,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from dlhelpers._validation import check_array, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_scalar,
+    fail,
+)
 
 __all__ = [
     "plot_hidden_states",
@@ -118,7 +122,7 @@ def plot_unrolled(
             state, 3 recurrent unit, 4 output, 5 state update, 6 repeat, 7 use the output).
         ax: an axes to draw on, or ``None`` for a new figure.
     """
-    steps = check_int(steps, "steps", minimum=1, maximum=8)
+    steps = check_scalar(steps, "steps", int, low=1, high=8)
     fig, ax = _figure_and_axes(ax, figsize)
     used, unused = "#f4a261", "0.9"
     _box(ax, (0, 1), "$h_0$", "#e9ecef", width=0.6)
@@ -215,8 +219,8 @@ def plot_hidden_states(
         ax.set_xticks(ticks, [str(step_labels[i]) for i in ticks], fontsize=8)
     if highlight is not None:
         unit, step = highlight
-        check_int(unit, "highlight unit", minimum=0, maximum=states.shape[1] - 1)
-        check_int(step, "highlight step", minimum=0, maximum=states.shape[0] - 1)
+        check_scalar(unit, "highlight unit", int, low=0, high=states.shape[1] - 1)
+        check_scalar(step, "highlight step", int, low=0, high=states.shape[0] - 1)
         ax.add_patch(Rectangle((step - 0.5, unit - 0.5), 1, 1, fill=False, ec="black", lw=2))
     if title:
         ax.set_title(title, fontsize=10)

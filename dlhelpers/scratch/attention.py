@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_number, fail
+from dlhelpers._validation import (
+    check_array,
+    check_scalar,
+    fail,
+)
 from dlhelpers._validation import reject as _reject
 from dlhelpers.scratch.backprop import softmax  # one softmax for the whole course
 
@@ -90,7 +94,7 @@ def scaled_dot_product_attention(query, key, value, mask=None, scale=None):
     scale = (
         1.0 / np.sqrt(q.shape[2])
         if scale is None
-        else check_number(scale, "scale", minimum=0, strict=True)
+        else check_scalar(scale, "scale", float, low=0, closed="neither")
     )
     scores = scale * np.einsum("nqd,nvd->nqv", q, k)
     if mask is not None:

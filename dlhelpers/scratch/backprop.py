@@ -22,7 +22,12 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_choice, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_scalar,
+    fail,
+)
 
 __all__ = [
     "relu",
@@ -161,7 +166,7 @@ def check_labels(labels, num_classes: int, name: str = "labels") -> np.ndarray:
 
 def one_hot(labels, num_classes: int) -> np.ndarray:
     """``(N,)`` integer labels to an ``(N, num_classes)`` float64 one-hot matrix."""
-    num_classes = check_int(num_classes, "num_classes", minimum=1)
+    num_classes = check_scalar(num_classes, "num_classes", int, low=1)
     labels = check_labels(labels, num_classes)
     out = np.zeros((labels.size, num_classes))
     out[np.arange(labels.size), labels] = 1.0
@@ -257,8 +262,8 @@ def initialize(fan_in: int, fan_out: int, method: str = "glorot_uniform", *, see
     truncates at two standard deviations), which keeps ReLU activations at a steady scale.
     ``seed`` is an int or a ``numpy.random.Generator``.
     """
-    fan_in = check_int(fan_in, "fan_in", minimum=1)
-    fan_out = check_int(fan_out, "fan_out", minimum=1)
+    fan_in = check_scalar(fan_in, "fan_in", int, low=1)
+    fan_out = check_scalar(fan_out, "fan_out", int, low=1)
     check_choice(method, "method", ("glorot_uniform", "he_normal"))
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if method == "glorot_uniform":
@@ -623,11 +628,11 @@ class Sequential:
         """
         x = check_array(x, "x", ndim=2)
         y = check_array(y, "y", ndim=(1, 2), dtype=None)
-        epochs = check_int(epochs, "epochs", minimum=1)
+        epochs = check_scalar(epochs, "epochs", int, low=1)
         n = x.shape[0]
         if len(y) != n:
             fail("y", f"{n} targets, one per row of x", y)
-        batch = n if batch_size is None else check_int(batch_size, "batch_size", minimum=1)
+        batch = n if batch_size is None else check_scalar(batch_size, "batch_size", int, low=1)
         rng = np.random.default_rng(seed)
         losses, accs, snaps = [], [], []
         for epoch in range(1, epochs + 1):
@@ -672,7 +677,7 @@ class MLP(Sequential):
     ):
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
             fail("sizes", "a list of at least 2 layer sizes, e.g. [2, 16, 2]", sizes)
-        sizes = [check_int(s, "sizes", minimum=1) for s in sizes]
+        sizes = [check_scalar(s, "sizes", int, low=1) for s in sizes]
         check_choice(activation, "activation", tuple(_ACTIVATIONS))
         if init is None:
             init = "he_normal" if activation == "relu" else "glorot_uniform"

@@ -19,7 +19,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dlhelpers._validation import check_array, check_choice, check_int, check_pair, fail
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_pair,
+    check_scalar,
+    fail,
+)
 
 __all__ = [
     "PADDINGS",
@@ -99,9 +105,9 @@ def conv_padding(size: int, kernel_size: int, strides: int = 1, padding: str = "
         >>> conv_padding(6, 4, 1, "same")
         Padding(before=1, after=2, output=6)
     """
-    size = check_int(size, "size", minimum=1)
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-    strides = check_int(strides, "strides", minimum=1)
+    size = check_scalar(size, "size", int, low=1)
+    kernel_size = check_scalar(kernel_size, "kernel_size", int, low=1)
+    strides = check_scalar(strides, "strides", int, low=1)
     padding = _padding(padding)
     if padding == "valid":
         if kernel_size > size:

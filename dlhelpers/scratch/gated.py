@@ -25,7 +25,12 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_choice, check_int, fail
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_scalar,
+    fail,
+)
 from dlhelpers.scratch.backprop import sigmoid as _sigmoid  # one stable sigmoid
 
 __all__ = [
@@ -425,8 +430,8 @@ def lstm_param_count(features: int, units: int, *, use_bias: bool = True) -> int
     ``4 * (features*units + units*units + units)``. The sequence length does not
     appear: the same weights are used at every step.
     """
-    features = check_int(features, "features", minimum=1)
-    units = check_int(units, "units", minimum=1)
+    features = check_scalar(features, "features", int, low=1)
+    units = check_scalar(units, "units", int, low=1)
     return 4 * (features * units + units * units + (units if use_bias else 0))
 
 
@@ -438,7 +443,7 @@ def gru_param_count(
     ``3 * (features*units + units*units) + 3*units`` biases, twice that many
     biases when ``reset_after`` (separate input and recurrent biases).
     """
-    features = check_int(features, "features", minimum=1)
-    units = check_int(units, "units", minimum=1)
+    features = check_scalar(features, "features", int, low=1)
+    units = check_scalar(units, "units", int, low=1)
     n_bias = (6 if reset_after else 3) * units if use_bias else 0
     return 3 * (features * units + units * units) + n_bias

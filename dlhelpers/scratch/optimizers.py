@@ -21,7 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_choice, check_number, fail
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_scalar,
+    fail,
+)
 
 __all__ = ["Optimizer", "SGD", "Adam", "get_optimizer"]
 
@@ -30,7 +35,9 @@ class Optimizer:
     """Base class: validates ``apply``'s arguments and counts ``iterations``."""
 
     def __init__(self, learning_rate: float):
-        self.learning_rate = check_number(learning_rate, "learning_rate", minimum=0, strict=True)
+        self.learning_rate = check_scalar(
+            learning_rate, "learning_rate", float, low=0, closed="neither"
+        )
         self.iterations = 0
         self._shapes: list[tuple] | None = None
 
@@ -99,7 +106,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
         super().__init__(learning_rate)
-        self.momentum = check_number(momentum, "momentum", minimum=0, maximum=1)
+        self.momentum = check_scalar(momentum, "momentum", float, low=0, high=1)
         self.nesterov = bool(nesterov)
         self.velocities: list[np.ndarray] = []
 
@@ -133,12 +140,12 @@ class Adam(Optimizer):
         epsilon: float = 1e-7,
     ):
         super().__init__(learning_rate)
-        self.beta_1 = check_number(beta_1, "beta_1", minimum=0, maximum=1)
-        self.beta_2 = check_number(beta_2, "beta_2", minimum=0, maximum=1)
+        self.beta_1 = check_scalar(beta_1, "beta_1", float, low=0, high=1)
+        self.beta_2 = check_scalar(beta_2, "beta_2", float, low=0, high=1)
         for name, value in (("beta_1", self.beta_1), ("beta_2", self.beta_2)):
             if value >= 1:
                 fail(name, "a number < 1", value)
-        self.epsilon = check_number(epsilon, "epsilon", minimum=0)
+        self.epsilon = check_scalar(epsilon, "epsilon", float, low=0)
         self.m: list[np.ndarray] = []
         self.v: list[np.ndarray] = []
 

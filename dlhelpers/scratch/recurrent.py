@@ -17,7 +17,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_choice, check_number, fail
+from dlhelpers._validation import (
+    check_array,
+    check_choice,
+    check_scalar,
+    fail,
+)
 from dlhelpers.scratch.backprop import sigmoid as _sigmoid  # one stable sigmoid
 
 __all__ = [
@@ -234,7 +239,7 @@ def clip_by_norm(grad, clip_norm: float) -> np.ndarray:
         ``grad * clip_norm / max(norm(grad), clip_norm)``.
     """
     grad = check_array(grad, "grad", dtype=float)
-    clip_norm = check_number(clip_norm, "clip_norm", minimum=0, strict=True)
+    clip_norm = check_scalar(clip_norm, "clip_norm", float, low=0, closed="neither")
     norm = float(np.sqrt(np.sum(grad**2)))
     return grad * (clip_norm / max(norm, clip_norm))
 
@@ -251,7 +256,7 @@ def clip_by_global_norm(grads, clip_norm: float) -> tuple[list[np.ndarray], floa
     if not isinstance(grads, (list, tuple)) or not grads:
         fail("grads", "a non-empty list of arrays", grads)
     arrays = [check_array(g, f"grads[{i}]") for i, g in enumerate(grads)]
-    clip_norm = check_number(clip_norm, "clip_norm", minimum=0, strict=True)
+    clip_norm = check_scalar(clip_norm, "clip_norm", float, low=0, closed="neither")
     global_norm = float(np.sqrt(sum(np.sum(g**2) for g in arrays)))
     scale = clip_norm / max(global_norm, clip_norm)
     return [g * scale for g in arrays], global_norm
@@ -272,7 +277,7 @@ def spectral_radius(matrix) -> float:
 def scale_spectral_radius(matrix, radius: float) -> np.ndarray:
     """Return ``matrix`` rescaled so that its spectral radius equals ``radius``."""
     current = spectral_radius(matrix)
-    radius = check_number(radius, "radius", minimum=0)
+    radius = check_scalar(radius, "radius", float, low=0)
     if current == 0:
         fail("matrix", "a matrix with a non-zero eigenvalue", matrix)
     return np.asarray(matrix, dtype=float) * (radius / current)
