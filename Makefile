@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-latest install lint bench lock environment
+.PHONY: lab test test-latest install lint bench lock environment book
 
 install: $(STAMP)
 
@@ -37,9 +37,15 @@ test-latest:
 	@$(LATEST)/bin/python -m pip list --format=freeze | grep -iE '^(numpy|pandas|scikit-learn|keras|tensorflow|tensorflow-cpu|keras-tuner|matplotlib)==' | tr '\n' ' '; echo
 	$(LATEST)/bin/python -m pytest tests -n 2 --dist loadscope -m "not browser"
 
+# The course as a static book (the executed chapters and the API reference, offline HTML):
+# open build/book/index.html. Nothing is re-executed.
+book: install
+	$(BIN)/python docs/build.py build/book
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Measurements quoted in README.md and benchmarks/README.md (not tests: they never fail on time).
 bench: install
