@@ -4,8 +4,9 @@
     python benchmarks/serve_load.py --requests 2000 --threads 1 8
 
 A digits-sized model (64 inputs, 32 hidden, 10 outputs, untrained: serving cost does not depend
-on the weights' values) is saved to a temporary folder and served with
-``run_in_background``. Each row of the table sends ``--requests`` POST /predict requests from
+on the weights' values) is saved to a temporary folder and served twice, one server after the
+other: by Flask's development server (werkzeug, threaded, ``run_in_background``) and by gunicorn
+with ``--gunicorn-workers`` worker processes (``dlhelpers.scaleout.start_gunicorn``). Each row of the table sends ``--requests`` POST /predict requests from
 N client threads (one keep-alive session each) with ``instances`` rows per request, and reports
 requests per second, p50 and p99 latency, and how many answers were not 200. Client and
 server share the machine's cores, so the figures are a lower bound for a dedicated server.
@@ -68,6 +69,7 @@ def measure(url: str, *, requests_total: int, threads: int, instances: int) -> d
     latencies = np.array([r[0] for r in results]) * 1000
     p50, p99 = np.percentile(latencies, [50, 99])
     return {
+        "server": "",
         "threads": threads,
         "instances": instances,
         "requests": requests_total,
@@ -80,13 +82,13 @@ def measure(url: str, *, requests_total: int, threads: int, instances: int) -> d
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| client threads | rows per request | requests | requests/s | p50 (ms) | p99 (ms) "
-        "| non-200 |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| server | client threads | rows per request | requests | requests/s | p50 (ms) "
+        "| p99 (ms) | non-200 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['threads']} | {r['instances']} | {r['requests']} | {r['rps']:.0f} | "
+            f"| {r['server']} | {r['threads']} | {r['instances']} | {r['requests']} | {r['rps']:.0f} | "
             f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |"
         )
     return "\n".join(lines)
@@ -97,17 +99,26 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--instances", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--gunicorn-workers", type=int, default=2)
     args = parser.parse_args()
+    from dlhelpers.scaleout import Processes, start_gunicorn
     from dlhelpers.serve import create_app, run_in_background
 
+    def rows_for(name, url):
+        rows = [
+            measure(url, requests_total=args.requests, threads=t, instances=n)
+            for n in args.instances
+            for t in args.threads
+        ]
+        return [{**r, "server": name} for r in rows]
+
     with tempfile.TemporaryDirectory(prefix="serve-load-") as folder:
-        app = create_app(_model_file(Path(folder)))
-        with run_in_background(app) as server:
-            rows = [
-                measure(server.url, requests_total=args.requests, threads=t, instances=n)
-                for n in args.instances
-                for t in args.threads
-            ]
+        model_path = _model_file(Path(folder))
+        with run_in_background(create_app(model_path)) as server:
+            rows = rows_for("Flask development server", server.url)
+        with Processes(Path(folder) / "logs") as procs:
+            url = start_gunicorn(procs, model_path, workers=args.gunicorn_workers)
+            rows += rows_for(f"gunicorn, {args.gunicorn_workers} workers", url)
     print(f"\n{describe()}; server and clients on the same machine\n")
     print(table(rows))
 
