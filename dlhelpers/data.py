@@ -26,7 +26,6 @@ __all__ = [
     "load_photo",
     "PHOTOS",
     "load_sunspots",
-    "load_co2",
     "cleaning_report",
     "split_indices",
     "train_val_test_split",
@@ -158,23 +157,6 @@ def load_sunspots() -> pd.Series:
     return series
 
 
-def load_co2(fill: str | None = "interpolate") -> pd.Series:
-    """Weekly atmospheric CO2 at Mauna Loa, 1958-2001 (statsmodels): 2,284 values in ppm.
-
-    Args:
-        fill: ``"interpolate"`` fills the 59 missing weeks linearly in time;
-            ``None`` keeps them as NaN.
-
-    Returns:
-        float64 Series indexed by week (a ``DatetimeIndex``).
-    """
-    check_choice(fill, "fill", ("interpolate", None))
-    from statsmodels.datasets import co2
-
-    series = co2.load_pandas().data["co2"].astype(np.float64).rename("co2")
-    return series.interpolate(method="time") if fill else series
-
-
 # --------------------------------------------------------------------------- cleaning
 def cleaning_report(df: pd.DataFrame, valid_ranges: dict | None = None) -> pd.DataFrame:
     """Count what a cleaning step has to deal with, column by column.
@@ -277,7 +259,10 @@ def train_val_test_split(*arrays, fractions=(0.7, 0.15, 0.15), stratify=None, se
         A list ``[a_train, a_val, a_test, b_train, b_val, b_test, ...]``.
 
     Example:
+        >>> X, y = np.arange(40).reshape(20, 2), np.arange(20) % 2
         >>> X_tr, X_va, X_te, y_tr, y_va, y_te = train_val_test_split(X, y, stratify=y)
+        >>> len(X_tr), len(X_va), len(X_te), y_va.tolist()
+        (14, 3, 3, [1, 0, 1])
     """
     if not arrays:
         raise ValueError("arrays: expected at least one array to split, received none.")

@@ -24,7 +24,6 @@ __all__ = [
     "build_mlp",
     "standard_callbacks",
     "fit_model",
-    "check_features",
     "architecture",
     "assert_same_model",
 ]
@@ -42,6 +41,8 @@ def build_mlp(
     output_activation: str = "softmax",
     dropout: float = 0.0,
     name: str = "mlp",
+    dtype: str | None = None,
+    seed: int | None = None,
 ):
     """A feed-forward network: ``Input -> [Dense(h, activation) -> Dropout]* -> Dense(n_outputs)``.
 
@@ -55,9 +56,15 @@ def build_mlp(
             probabilities) or ``"linear"`` (regression).
         dropout: dropout rate after each hidden layer, in ``[0, 1)``.
         name: model name.
+        dtype: the layers' dtype (``"float64"`` to compare with NumPy tightly); Keras'
+            default float32 when ``None``.
+        seed: when given, ``keras.utils.set_random_seed(seed)`` first, so the initial
+            weights are those of that seed.
 
     Returns:
-        An uncompiled ``keras.Model`` taking ``(batch, n_features)``.
+        An uncompiled ``keras.Sequential`` taking ``(batch, n_features)``: the model
+        ``keras.Sequential([keras.Input((n_features,)), keras.layers.Dense(h, activation=...),
+        ..., keras.layers.Dense(n_outputs, activation=output_activation)])``.
     """
     n_features = check_scalar(n_features, "n_features", int, low=1)
     n_outputs = check_scalar(n_outputs, "n_outputs", int, low=1)
@@ -72,12 +79,18 @@ def build_mlp(
     import_tensorflow()
     import keras
 
-    layers = [keras.Input((n_features,), name="features")]
+    if seed is not None:
+        keras.utils.set_random_seed(check_scalar(seed, "seed", int, low=0))
+    layers = [keras.Input((n_features,), name="features", dtype=dtype)]
     for i, units in enumerate(hidden, start=1):
-        layers.append(keras.layers.Dense(units, activation=activation, name=f"hidden_{i}"))
+        layers.append(
+            keras.layers.Dense(units, activation=activation, name=f"hidden_{i}", dtype=dtype)
+        )
         if dropout:
-            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
-    layers.append(keras.layers.Dense(n_outputs, activation=output_activation, name="output"))
+            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}", dtype=dtype))
+    layers.append(
+        keras.layers.Dense(n_outputs, activation=output_activation, name="output", dtype=dtype)
+    )
     return keras.Sequential(layers, name=name)
 
 
@@ -96,14 +109,14 @@ def standard_callbacks(
         checkpoint_dir: folder for ModelCheckpoint's ``best.keras``; ``None``
             makes a fresh temporary folder (never inside the repository).
         lr_schedule: ``"plateau"`` (ReduceLROnPlateau: halve after
-            ``patience // 2`` flat epochs), ``"exponential"`` (x0.95 per epoch) or ``None``.
+            ``patience // 2`` flat epochs) or ``None``.
         monitor: the logged quantity the callbacks watch.
 
     Returns:
         ``(callbacks, checkpoint_path)``: a list of Keras callbacks and the
         path the best model is written to.
     """
-    check_choice(lr_schedule, "lr_schedule", ("plateau", "exponential", None))
+    check_choice(lr_schedule, "lr_schedule", ("plateau", None))
     import_tensorflow()
     import keras
 
@@ -124,18 +137,7 @@ def standard_callbacks(
                 monitor=monitor, factor=0.5, patience=max(1, (patience or 10) // 2)
             )
         )
-    elif lr_schedule == "exponential":
-        callbacks.append(keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.95))
     return callbacks, path
-
-
-def check_features(X, name: str = "X") -> np.ndarray:
-    """Check a feature matrix before it reaches a model: 2-D, numeric, no NaN/inf.
-
-    Returns:
-        ``X`` as a float32 array of shape ``(n_samples, n_features)``.
-    """
-    return check_array(X, name, ndim=2, dtype=np.float32)
 
 
 def fit_model(
@@ -163,16 +165,10 @@ def fit_model(
     Returns:
         The Keras ``History``; ``history.history`` maps metric names to per-epoch lists.
     """
-    X_train = check_features(X_train, "X_train")
-    y_train = check_array(y_train, "y_train", ndim=(1, 2), dtype=np.float32)
-    check_same_length(X_train=X_train, y_train=y_train)
     if not (isinstance(validation_data, tuple) and len(validation_data) == 2):
         fail("validation_data", "a pair (X_val, y_val)", validation_data)
-    X_val = check_features(validation_data[0], "validation_data[0] (X_val)")
-    y_val = check_array(
-        validation_data[1], "validation_data[1] (y_val)", ndim=(1, 2), dtype=np.float32
-    )
-    check_same_length(X_val=X_val, y_val=y_val)
+    X_train, y_train = _xy(X_train, y_train, "X_train", "y_train")
+    X_val, y_val = _xy(*validation_data, "validation_data[0] (X_val)", "validation_data[1] (y_val)")
     if X_val.shape[1] != X_train.shape[1]:
         fail("validation_data[0] (X_val)", f"{X_train.shape[1]} columns like X_train", X_val)
     epochs = check_scalar(epochs, "epochs", int, low=1)
@@ -200,15 +196,27 @@ def fit_model(
     )
 
 
+def _xy(X, y, x_name: str, y_name: str):
+    """Features ``(n, F)`` and targets ``(n,)`` or ``(n, outputs)``, finite, as float32."""
+    X = check_array(X, x_name, ndim=2, dtype=np.float32)
+    y = check_array(y, y_name, ndim=(1, 2), dtype=np.float32)
+    check_same_length(**{x_name: X, y_name: y})
+    return X, y
+
+
 def architecture(model) -> list[tuple[str, tuple | None, int]]:
     """One row per layer of ``model``: ``(class name, output shape, parameter count)``.
 
     Names are left out on purpose: two models built by different code are the same
     architecture when their layers have the same types, shapes and sizes. The output
     shape is ``None`` for a layer whose output Keras does not know (a subclassed model).
+    Input layers are left out too: a functional model lists its ``keras.Input``, a
+    ``keras.Sequential`` does not, and both describe the same network.
     """
     rows = []
     for layer in model.layers:
+        if type(layer).__name__ == "InputLayer":
+            continue
         try:
             shape = tuple(layer.output.shape)
         except (AttributeError, ValueError):
@@ -244,9 +252,9 @@ def assert_same_model(model, other, x=None, *, atol: float = 1e-6) -> None:
         saved = other.get_weights()
         other.set_weights(model.get_weights())
         try:
-            np.testing.assert_allclose(
-                np.asarray(other.predict(x, verbose=0)),
-                np.asarray(model.predict(x, verbose=0)),
+            np.testing.assert_allclose(  # direct calls: predict would trace a function
+                np.asarray(other(x, training=False)),
+                np.asarray(model(x, training=False)),
                 atol=atol,
                 err_msg="same weights, different outputs",
             )

@@ -66,9 +66,6 @@ def test_digits_penguins_series_shapes():
     assert df["sex"].isna().sum() == 11 and df["body_mass_g"].isna().sum() == 2
     sun = data.load_sunspots()
     assert sun.shape == (309,) and sun.index[0] == 1700 and sun.index[-1] == 2008
-    co2_raw, co2 = data.load_co2(fill=None), data.load_co2()
-    assert co2_raw.shape == co2.shape == (2284,)
-    assert co2_raw.isna().sum() == 59 and co2.isna().sum() == 0
 
 
 @pytest.mark.parametrize("name", data.PHOTOS)

@@ -6,6 +6,7 @@ import pytest
 from dlhelpers.exercises.ch02 import (
     check_dense_backward,
     check_momentum_step,
+    check_moons_model,
     check_sigmoid_derivative,
 )
 from dlhelpers.exercises.solutions import ch02 as sol
@@ -184,3 +185,67 @@ def test_checkers_do_not_take_their_answers_from_the_solutions(monkeypatch):
     assert not check_dense_backward(sol.dense_backward)
     assert not check_sigmoid_derivative(sol.sigmoid_derivative)
     assert not check_momentum_step(sol.momentum_step)
+
+
+# --------------------------------------------------------------------------- the moons model
+@pytest.fixture(scope="module")
+def moons():
+    from sklearn.datasets import make_moons
+
+    x, y = make_moons(300, noise=0.2, random_state=0)
+    return x[:200], y[:200]
+
+
+class _Memoriser:
+    """Right on the points it has seen, a coin flip elsewhere: it overfits by construction."""
+
+    def __init__(self, x, y):
+        self.seen = {self._key(row): label for row, label in zip(x, y, strict=True)}
+
+    @staticmethod
+    def _key(row):
+        return tuple(np.round(np.asarray(row, dtype="float32"), 4))
+
+    def count_params(self):
+        return 10
+
+    def predict(self, x, verbose=0):
+        rng = np.random.default_rng(0)
+        labels = [self.seen.get(self._key(r), rng.integers(0, 2)) for r in x]
+        return np.eye(2)[labels]
+
+
+def test_the_reference_moons_model_passes(moons, tf):
+    model = sol.train_moons_model(*moons)
+    feedback = check_moons_model(model, *moons)
+    assert feedback, str(feedback)
+    assert "on 1,000 new moons" in feedback.message and "82 parameters" in feedback.message
+
+
+def test_moons_feedback_says_too_big_underfits_or_overfits(moons, tf):
+    from dlhelpers.training import build_mlp
+
+    big = check_moons_model(build_mlp(2, 2, (64,)), *moons)
+    assert not big and "322 parameters, more than 100" in big.message
+    assert "8 to 16" in big.hint
+    untrained = check_moons_model(build_mlp(2, 2, (8,), seed=0), *moons)
+    assert not untrained and "underfits" in untrained.hint
+    memoriser = check_moons_model(_Memoriser(*moons), *moons)
+    assert not memoriser and "overfits" in memoriser.hint
+    assert "1.000 on the training points" in memoriser.message
+
+
+def test_moons_checker_explains_what_is_not_a_model_and_rejects_wrong_data(moons, tf):
+    from dlhelpers.training import build_mlp
+
+    x, y = moons
+    nothing = check_moons_model(None, x, y)
+    assert not nothing and "expected a trained Keras model, received NoneType" in nothing.message
+    wrong_input = check_moons_model(build_mlp(3, 2, (4,)), x, y)
+    assert not wrong_input and "could not classify (n, 2) points" in wrong_input.message
+    with pytest.raises(ValueError, match=r"x_train: expected \(n, 2\) points"):
+        check_moons_model(None, np.hstack([x, x]), y)
+    with pytest.raises(ValueError, match="x_train has 200, y_train has 199"):
+        check_moons_model(None, x, y[:-1])
+    with pytest.raises(ValueError, match="y_train: expected labels 0 and 1"):
+        check_moons_model(None, x, y + 1)

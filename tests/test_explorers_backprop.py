@@ -129,9 +129,9 @@ def test_plots_return_figures(moons):
     x, y = moons
     model = MLP([2, 8, 2], "tanh", seed=0)
     history = model.fit(x, y, SGD(0.5), epochs=20, snapshot_every=10)
+    z = np.linspace(-1, 1, 5)
     figs = [
-        plot_activations(),
-        plot_activations(["sigmoid", "softmax"]),
+        plot_activations(z, {"tanh": (np.tanh(z), 1 - np.tanh(z) ** 2)}),
         plot_decision_boundary(model, x, y),
         plot_decision_boundary(lambda v: np.full((len(v), 3), 1 / 3), x, y),
         plot_learning_snapshots(model, history.snapshots, x, y, columns=1),
@@ -140,7 +140,7 @@ def test_plots_return_figures(moons):
         plot_computation_graph({"x": (0, 0, "x = 2"), "y": (1, 0, "y = x**2")}, [("x", "y")]),
     ]
     assert all(isinstance(f, Figure) for f in figs)
-    assert len(figs[4].axes) == 2  # one panel per snapshot
+    assert len(figs[3].axes) == 2  # one panel per snapshot
 
 
 def test_learning_snapshots_restore_the_weights(moons):
@@ -163,8 +163,15 @@ def test_learning_snapshots_restore_the_weights(moons):
         ),
         (lambda x, y: plot_decision_boundary(lambda v: v, x, y[:3]), "y: expected 150 labels"),
         (lambda x, y: plot_decision_boundary(3, x, y), "predict_proba: expected a function"),
-        (lambda x, y: plot_activations(["gelu"]), "names: expected activation names"),
-        (lambda x, y: plot_activations([]), "names: expected at least one activation"),
+        (lambda x, y: plot_activations(x[:, 0], {}), "curves: expected a non-empty dict"),
+        (
+            lambda x, y: plot_activations(x[:, 0], {"relu": x[:, 0]}),
+            r"curves\['relu'\]: expected a pair",
+        ),
+        (
+            lambda x, y: plot_activations(x[:, 0], {"relu": (x[:3, 0], x[:3, 0])}),
+            r"curves\['relu'\]: expected arrays of the shape of x",
+        ),
         (
             lambda x, y: plot_decision_boundary(lambda v: v[:, 0], x, y),
             r"predict_proba: expected a function returning \(",
@@ -186,11 +193,60 @@ def test_plot_errors_name_the_argument(moons, call, match):
         call(*moons)
 
 
-def test_two_class_softmax_curve_is_the_sigmoid():
-    from dlhelpers.scratch import sigmoid, sigmoid_derivative
+def test_activation_panels_draw_the_given_values_and_derivatives():
+    z = np.linspace(-3, 3, 13)
+    curves = {"relu": (np.maximum(z, 0), (z > 0) * 1.0), "tanh": (np.tanh(z), 1 - np.tanh(z) ** 2)}
+    left, right = plot_activations(z, curves).axes
+    for k, (values, derivative) in enumerate(curves.values()):
+        np.testing.assert_array_equal(left.lines[k].get_xdata(), z)
+        np.testing.assert_array_equal(left.lines[k].get_ydata(), values)
+        np.testing.assert_array_equal(right.lines[k].get_ydata(), derivative)
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["relu'", "tanh'"]
 
-    z = np.linspace(-5, 5, 41)
-    fig = plot_activations(["softmax"], x=z)
-    left, right = fig.axes
-    np.testing.assert_allclose(left.lines[0].get_ydata(), sigmoid(z), rtol=1e-12)
-    np.testing.assert_allclose(right.lines[0].get_ydata(), sigmoid_derivative(z), rtol=1e-10)
+
+def test_training_losses_draw_one_line_or_a_mean_with_its_band():
+    runs = np.array([[1.0, 0.5, 0.25], [2.0, 1.0, 0.5], [3.0, 1.5, 0.75]])
+    ax = plot_training_losses({"one": runs[0], "three": runs}).axes[0]
+    one, mean = ax.lines
+    np.testing.assert_array_equal(one.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(one.get_ydata(), runs[0])
+    np.testing.assert_allclose(mean.get_ydata(), runs.mean(axis=0))
+    (band,) = ax.collections  # the lowest to the highest run
+    corners = band.get_paths()[0].vertices
+    np.testing.assert_allclose(corners[:, 1].min(), 0.25)
+    np.testing.assert_allclose(corners[:, 1].max(), 3.0)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["one", "three: mean of 3, band min-max"]
+
+
+def test_gradient_norms_draw_one_point_per_layer():
+    ax = plot_gradient_norms({"sigmoid": [1e-3, 1e-2, 1e-1]}).axes[0]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [1e-3, 1e-2, 1e-1])
+    assert ax.lines[0].get_marker() == "o" and ax.get_yscale() == "log"
+
+
+def test_explorer_says_it_is_training_and_shows_the_keras_code_of_its_settings(moons, tf):
+    from dlhelpers.training import assert_same_model, build_mlp
+
+    x, y = moons
+    explorer = BackpropExplorer(x, y)
+    assert explorer.busy_text == "training..."
+    explorer.controls["epochs"].value = 10
+    explorer.controls["hidden_units"].value = 5
+    explorer.controls["activation"].value = "relu"
+    explorer.controls["optimizer"].value = "adam"
+    assert "keras.optimizers.Adam(learning_rate=0.1)" in explorer.code_text
+    assert (
+        "epochs=10" in explorer.code_text and 'kernel_initializer="he_normal"' in explorer.code_text
+    )
+    namespace = {"x_train": x.astype("float32"), "y_train": y}
+    exec(explorer.code_text, namespace)  # the code a learner copies runs as it is
+    keras_model, mlp = namespace["model"], explorer.result.model
+    assert len(namespace["history"].history["loss"]) == 10
+    keras_copy = build_mlp(2, 2, (5,), activation="relu", output_activation="linear")
+    keras_copy.set_weights(mlp.get_weights())
+    assert_same_model(keras_copy, keras_model, x[:8])  # same layers, same outputs
+    assert keras_model.count_params() == mlp.count_params()
+    np.testing.assert_allclose(  # with the NumPy weights it computes the NumPy logits
+        keras_copy(x[:8]).numpy(), mlp.forward(x[:8], cache=False), rtol=1e-4, atol=1e-5
+    )

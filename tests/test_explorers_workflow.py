@@ -45,3 +45,25 @@ def test_explorer_rejects_mismatched_data():
     X = np.zeros((5, 2))
     with pytest.raises(ValueError, match="X_train has 5, y_train has 4"):
         TrainingExplorer(X, np.zeros(4), X, np.zeros(5))
+
+
+def test_explorer_says_it_is_training_and_shows_the_keras_code_it_ran(explorer, tf):
+    from dlhelpers.training import assert_same_model
+
+    assert explorer.busy_text == "training..."
+    explorer.controls["epochs"].value = 2
+    explorer.controls["hidden_units"].value = 5
+    code = explorer.code_text
+    assert 'keras.layers.Dense(5, activation="relu")' in code and "batch_size=32" in code
+    assert "keras.optimizers.Adam(learning_rate=0.01)" in code and "epochs=2" in code
+    namespace = {
+        "x_train": explorer.X_train,
+        "y_train": explorer.y_train,
+        "x_val": explorer.X_val,
+        "y_val": explorer.y_val,
+    }
+    exec(code, namespace)  # the code a learner copies runs as it is
+    assert_same_model(explorer.model, namespace["model"], explorer.X_val)
+    assert namespace["model"].count_params() == explorer.model.count_params()
+    assert set(namespace["history"].history) == set(explorer.result)
+    assert len(namespace["history"].history["loss"]) == 2

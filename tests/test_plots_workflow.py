@@ -65,3 +65,27 @@ def test_plot_history_says_training_and_validation_only_for_a_pair():
     assert labels(plots.plot_history(HISTORY)) == ["training loss", "validation loss"]
     lone = plots.plot_history({"learning_rate": [0.01, 0.01, 0.005]}, "learning_rate")
     assert labels(lone) == ["learning rate"]  # not "training learning_rate"
+
+
+def test_plot_histories_draw_each_run_against_its_epochs():
+    other = {"loss": [0.9, 0.4, 0.2]}
+    ax = plots.plot_histories({"SGD": HISTORY, "Adam": other}, "loss").axes[0]
+    sgd, adam = ax.get_lines()
+    np.testing.assert_array_equal(sgd.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(sgd.get_ydata(), HISTORY["loss"])
+    np.testing.assert_array_equal(adam.get_ydata(), other["loss"])
+
+
+def test_plot_distributions_histograms_count_every_finite_value():
+    values = np.array([0.0, 1.0, 1.0, 2.0, np.nan])
+    ax = plots.plot_distributions({"raw": values}, bins=3).axes[0]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights == [1, 2, 1]  # the NaN is left out
+
+
+def test_roc_of_a_perfect_classifier_reaches_the_corner():
+    y = np.array([0, 0, 1, 1])
+    ax = plots.plot_roc(y, np.array([0.1, 0.2, 0.8, 0.9])).axes[0]
+    curve = ax.get_lines()[0]
+    assert (0.0, 1.0) in set(zip(curve.get_xdata(), curve.get_ydata(), strict=True))
+    assert "AUC 1.00" in ax.get_legend().get_texts()[0].get_text()

@@ -581,32 +581,22 @@ def test_cross_entropy_rejects_zero_probability_on_the_target():
     "sizes, activation", [([2, 5, 3], "tanh"), ([4, 6, 6, 2], "relu"), ([3, 1], "linear")]
 )
 @pytest.mark.parametrize("seed", [0, 3])
-def test_keras_twin_computes_what_the_numpy_model_computes(tf, sizes, activation, seed):
-    from dlhelpers.scratch import keras_twin
+def test_build_mlp_with_numpy_weights_computes_what_the_numpy_model_computes(
+    tf, sizes, activation, seed
+):
+    """The Keras copy of a NumPy MLP (Chapter 2 builds it with training.build_mlp)."""
+    from dlhelpers.training import build_mlp
 
     model = MLP(sizes, activation, seed=seed)
     x = np.random.default_rng(seed).normal(size=(7, sizes[0]))
-    twin = keras_twin(model)
+    twin = build_mlp(
+        sizes[0],
+        sizes[-1],
+        sizes[1:-1],
+        activation=activation,
+        output_activation="linear",
+        dtype="float64",
+    )
+    twin.set_weights(model.get_weights())
     assert twin.count_params() == model.count_params()
     np.testing.assert_allclose(twin(x).numpy(), model.forward(x, cache=False), rtol=1e-12)
-    other = MLP(sizes, activation, seed=seed + 10).get_weights()
-    np.testing.assert_allclose(
-        keras_twin(model, other, dtype="float32")(x).numpy(),
-        MLP(sizes, activation, seed=seed + 10).forward(x, cache=False),
-        rtol=1e-4,
-        atol=1e-5,
-    )
-
-
-def test_keras_twin_rejects_what_keras_sequential_cannot_hold(tf):
-    from dlhelpers.scratch import keras_twin
-
-    shared = Dense(np.eye(3))
-    with pytest.raises(ValueError, match=r"model: expected every layer used once"):
-        keras_twin(Sequential([shared, Activation("tanh"), shared]))
-    with pytest.raises(ValueError, match=r"model: expected a NumPy Sequential or MLP"):
-        keras_twin("model")
-    with pytest.raises(ValueError, match=r"weights: expected arrays of shapes"):
-        keras_twin(MLP([2, 3, 2]), [np.ones((2, 3))])
-    with pytest.raises(ValueError, match=r"dtype: expected one of"):
-        keras_twin(MLP([2, 3, 2]), dtype="int8")

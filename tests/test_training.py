@@ -70,7 +70,7 @@ def test_fit_with_standard_callbacks_stops_early_and_checkpoints(tf, tmp_path):
 
 
 def test_standard_callbacks_default_to_a_temporary_folder(tf):
-    _, path = training.standard_callbacks(patience=None, lr_schedule="exponential")
+    _, path = training.standard_callbacks(patience=None, lr_schedule=None)
     assert "dlhelpers-ckpt-" in str(path)
 
 
@@ -122,3 +122,42 @@ def test_fit_model_trains_and_repeats_itself_from_the_same_seed(tf):
     first = losses()
     assert first[-1] < 0.7 * first[0]  # it learns from the shuffled batches
     np.testing.assert_allclose(losses(), first, rtol=1e-5)  # same seed, same batches: float32
+
+
+def test_sequential_and_functional_spellings_are_the_same_model(tf):
+    import keras
+
+    x = np.random.default_rng(1).normal(size=(5, 3)).astype("float32")
+    sequential = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(2)]
+    )
+    inputs = keras.Input((3,))
+    functional = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Dense(4, "relu")(inputs)))
+    assert training.architecture(functional) == training.architecture(sequential)  # no Input row
+    training.assert_same_model(sequential, functional, x)
+    helper = training.build_mlp(3, 2, (4,), output_activation="linear")
+    before = helper.get_weights()
+    training.assert_same_model(sequential, helper, x)
+    for a, b in zip(before, helper.get_weights(), strict=True):  # its own weights restored
+        np.testing.assert_array_equal(a, b)
+
+
+def test_assert_same_model_names_the_difference(tf):
+    small, wide = training.build_mlp(3, 2, (4,)), training.build_mlp(3, 2, (5,))
+    with pytest.raises(AssertionError, match="the models differ layer by layer"):
+        training.assert_same_model(small, wide)
+    deeper = training.build_mlp(3, 2, (4, 4))
+    with pytest.raises(AssertionError, match="2 layers vs 3 layers"):
+        training.assert_same_model(small, deeper)
+    other = training.build_mlp(3, 2, (4,), seed=1)
+    x = np.ones((2, 3), dtype="float32")
+    training.assert_same_model(small, other, x)  # same layers: other's weights are replaced
+
+
+def test_build_mlp_seed_and_dtype(tf):
+    a = training.build_mlp(3, 2, (4,), seed=7).get_weights()
+    b = training.build_mlp(3, 2, (4,), seed=7).get_weights()
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+    model = training.build_mlp(3, 2, (4,), dtype="float64")
+    assert all(w.dtype == np.float64 for w in model.get_weights())

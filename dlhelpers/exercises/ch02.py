@@ -1,4 +1,5 @@
-"""Chapter 2 exercises: the backward pass of a dense layer, the sigmoid derivative, a momentum step.
+"""Chapter 2 exercises: a dense layer's backward pass, the sigmoid derivative, a momentum step,
+and a Keras model of the two moons scored on moons the learner never sees.
 
 Each ``check_*`` runs the learner's function on hidden cases and returns a
 :class:`~dlhelpers.exercises.Feedback` (truthy when every case passes) that names the
@@ -6,8 +7,8 @@ first failing case, what was expected and received, and a hint for the usual mis
 
 Example:
     >>> from dlhelpers.exercises.ch02 import check_sigmoid_derivative
-    >>> from dlhelpers.exercises.solutions import ch02
-    >>> bool(check_sigmoid_derivative(ch02.sigmoid_derivative))
+    >>> from dlhelpers.exercises import show_solution
+    >>> bool(check_sigmoid_derivative(show_solution(2, "sigmoid_derivative").function))
     True
 """
 
@@ -17,7 +18,12 @@ import numpy as np
 
 from dlhelpers.exercises._core import Case, Feedback, check_cases, compare
 
-__all__ = ["check_dense_backward", "check_sigmoid_derivative", "check_momentum_step"]
+__all__ = [
+    "check_dense_backward",
+    "check_sigmoid_derivative",
+    "check_momentum_step",
+    "check_moons_model",
+]
 
 
 def _close(a, b) -> bool:
@@ -227,3 +233,82 @@ def check_momentum_step(func) -> Feedback:
     return _check_parts(
         func, _momentum_cases(), ("new_param", "new_velocity"), _momentum_hint, "momentum_step"
     )
+
+
+# --------------------------------------------------------------------------- a model of the moons
+MOONS_ACCURACY, MOONS_PARAMETERS = 0.95, 100
+
+
+def _accuracy(model, x, y) -> float:
+    """Accuracy of ``model.predict``: argmax of K >= 2 columns, or one column > 0.5."""
+    out = np.asarray(model.predict(np.asarray(x, dtype="float32"), verbose=0))
+    if out.ndim == 2 and out.shape[1] >= 2:
+        predicted = out.argmax(axis=1)
+    elif out.size == len(x):
+        predicted = (out.reshape(-1) > 0.5).astype(int)
+    else:
+        raise ValueError(f"one row per point expected, the model returned shape {out.shape}")
+    return float(np.mean(predicted == y))
+
+
+def check_moons_model(model, x_train, y_train) -> Feedback:
+    """Score a trained classifier of the two moons on 1,000 moons it never saw.
+
+    Passes at ``MOONS_ACCURACY`` (0.95) or more with at most ``MOONS_PARAMETERS`` (100)
+    parameters. Otherwise the feedback says what to try: a smaller model, longer or
+    faster training (underfitting), or less capacity (overfitting: training accuracy
+    well above the new moons').
+
+    Args:
+        model: a trained Keras model taking ``(n, 2)`` points and returning class
+            probabilities ``(n, 2)`` (or one column: the probability of class 1).
+        x_train, y_train: the ``(n, 2)`` points and ``(n,)`` labels it was trained on.
+
+    Raises:
+        ValueError: ``x_train`` is not ``(n, 2)`` or ``y_train`` not ``n`` labels 0/1.
+    """
+    from sklearn.datasets import make_moons
+
+    from dlhelpers._validation import check_array, check_same_length, fail
+
+    x_train = check_array(x_train, "x_train", ndim=2)
+    if x_train.shape[1] != 2:
+        fail("x_train", "(n, 2) points of the moons", x_train)
+    y_train = check_array(y_train, "y_train", ndim=1)
+    check_same_length(x_train=x_train, y_train=y_train)
+    if not np.isin(y_train, (0, 1)).all():
+        fail("y_train", "labels 0 and 1", y_train)
+    if not (hasattr(model, "predict") and hasattr(model, "count_params")):
+        return Feedback(False, f"expected a trained Keras model, received {type(model).__name__}.")
+    goal = f"accuracy >= {MOONS_ACCURACY} with <= {MOONS_PARAMETERS} parameters"
+    params = int(model.count_params())
+    if params > MOONS_PARAMETERS:
+        return Feedback(
+            False,
+            f"the model has {params} parameters, more than {MOONS_PARAMETERS}.",
+            "parameter count",
+            goal,
+            params,
+            "the moons need few units: one hidden layer of 8 to 16 is enough.",
+        )
+    x_new, y_new = make_moons(1000, noise=0.2, random_state=2002)  # never shown to the learner
+    try:
+        train_acc, new_acc = _accuracy(model, x_train, y_train), _accuracy(model, x_new, y_new)
+    except Exception as err:  # the learner's model can fail in any way
+        return Feedback(False, f"the model could not classify (n, 2) points: {err}")
+    scores = f"accuracy {new_acc:.3f} on 1,000 new moons, {train_acc:.3f} on the training points"
+    if new_acc >= MOONS_ACCURACY:
+        return Feedback(True, f"{scores}, with {params} parameters.")
+    if train_acc < MOONS_ACCURACY:
+        hint = (
+            "it underfits (training accuracy is low too): train longer or with a larger "
+            "learning rate, check the hidden layer has a nonlinear activation, or add units."
+        )
+    elif train_acc - new_acc > 0.03:
+        hint = (
+            "it overfits (far better on its training points): fewer units or epochs, "
+            "or stop early on a validation split."
+        )
+    else:
+        hint = "close: train a little longer, or try another seed or learning rate."
+    return Feedback(False, f"{scores}.", "1,000 new moons (noise 0.2)", goal, scores, hint)

@@ -6,11 +6,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_scalar, fail
 from dlhelpers.explorers._base import Explorer, learning_rate_slider
 
 __all__ = ["BackpropExplorer", "BackpropResult"]
@@ -20,6 +16,12 @@ BackpropResult.__doc__ = (
     "The trained NumPy ``MLP``, its ``History`` and its final training accuracy."
 )
 
+_KERAS_OPTIMIZERS = {
+    "sgd": "keras.optimizers.SGD(learning_rate={lr:.3g})",
+    "momentum": "keras.optimizers.SGD(learning_rate={lr:.3g}, momentum=0.9)",
+    "adam": "keras.optimizers.Adam(learning_rate={lr:.3g})",
+}
+
 
 class BackpropExplorer(Explorer):
     """Learning rate, hidden units, activation, optimizer and epochs of a one-hidden-layer MLP.
@@ -27,6 +29,8 @@ class BackpropExplorer(Explorer):
     Every change retrains :class:`dlhelpers.scratch.MLP` from the same initial seed,
     full batch, and redraws the loss curve and the decision boundary. A learning rate
     that makes training diverge is reported in the message line, not raised.
+    ``code_text`` holds the same network and training in Keras, on data named
+    ``x_train, y_train``.
 
     Args:
         x: ``(N, 2)`` points; y: ``(N,)`` integer labels (two features so the boundary
@@ -35,6 +39,7 @@ class BackpropExplorer(Explorer):
     """
 
     figsize = (7.5, 3.2)
+    busy_text = "training..."
 
     def __init__(self, x, y, *, seed: int = 0):
         import ipywidgets as widgets
@@ -87,6 +92,26 @@ class BackpropExplorer(Explorer):
                 self.x, self.y, get_optimizer(optimizer, learning_rate), epochs=int(epochs)
             )
         return BackpropResult(model, history, history.accuracy[-1])
+
+    def code(self, learning_rate, hidden_units, activation, optimizer, epochs) -> str:
+        # The NumPy MLP starts ReLU layers from He-normal weights, the others from Glorot
+        init = ', kernel_initializer="he_normal"' if activation == "relu" else ""
+        k = int(self.y.max()) + 1
+        return f"""import keras
+
+model = keras.Sequential(
+    [
+        keras.Input((2,)),
+        keras.layers.Dense({hidden_units}, activation="{activation}"{init}),
+        keras.layers.Dense({k}),  # logits, as the NumPy MLP's last layer
+    ]
+)
+model.compile(
+    optimizer={_KERAS_OPTIMIZERS[optimizer].format(lr=learning_rate)},
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+history = model.fit(x_train, y_train, batch_size=len(x_train), epochs={epochs}, verbose=0)"""
 
     def draw(self, fig, result) -> None:
         from dlhelpers.plots.backprop import plot_decision_boundary, plot_training_losses

@@ -25,9 +25,13 @@ class TrainingExplorer(Explorer):
 
     Attributes:
         result: the Keras ``History.history`` dict of the last run.
+        model: the Keras model of the last run.
+        code_text: the Keras code of the current settings, on data named
+            ``x_train, y_train, x_val, y_val``.
     """
 
     figsize = (8, 3)
+    busy_text = "training..."
 
     def __init__(self, X_train, y_train, X_val, y_val, *, seed: int = 0):
         import ipywidgets as w
@@ -40,23 +44,18 @@ class TrainingExplorer(Explorer):
         check_same_length(X_val=self.X_val, y_val=self.y_val)
         self.n_classes = int(max(self.y_train.max(), self.y_val.max())) + 1
         self.seed = seed
+        self.model = None
         style = {"description_width": "initial"}
+        opts = {"continuous_update": False, "style": style}
         controls = {
             "learning_rate": learning_rate_slider(1e-2),
             "batch_size": w.Dropdown(
                 options=[8, 16, 32, 64, 128], value=32, description="batch size", style=style
             ),
             "hidden_units": w.IntSlider(
-                value=16,
-                min=1,
-                max=128,
-                description="hidden units",
-                continuous_update=False,
-                style=style,
+                value=16, min=1, max=128, description="hidden units", **opts
             ),
-            "epochs": w.IntSlider(
-                value=30, min=1, max=100, description="epochs", continuous_update=False, style=style
-            ),
+            "epochs": w.IntSlider(value=30, min=1, max=100, description="epochs", **opts),
         }
         super().__init__(controls, title="Train again with other hyperparameters")
 
@@ -68,15 +67,14 @@ class TrainingExplorer(Explorer):
         import keras
 
         keras.backend.clear_session()  # drop the previous run's model from memory
-
-        model = build_mlp(self.X_train.shape[1], self.n_classes, (hidden_units,))
-        model.compile(
+        self.model = build_mlp(self.X_train.shape[1], self.n_classes, (hidden_units,))
+        self.model.compile(
             optimizer=keras.optimizers.Adam(learning_rate),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )
         history = fit_model(  # model.fit from a tf.data pipeline: retraining stays quick
-            model,
+            self.model,
             self.X_train,
             self.y_train,
             validation_data=(self.X_val, self.y_val),
@@ -84,6 +82,31 @@ class TrainingExplorer(Explorer):
             batch_size=batch_size,
         )
         return history.history
+
+    def code(self, learning_rate, batch_size, hidden_units, epochs) -> str:
+        return f"""import keras
+
+keras.utils.set_random_seed({self.seed})
+model = keras.Sequential(
+    [
+        keras.Input(({self.X_train.shape[1]},)),
+        keras.layers.Dense({hidden_units}, activation="relu"),
+        keras.layers.Dense({self.n_classes}, activation="softmax"),
+    ]
+)
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate={learning_rate:.3g}),
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)
+history = model.fit(
+    x_train,
+    y_train,
+    validation_data=(x_val, y_val),
+    epochs={epochs},
+    batch_size={batch_size},
+    verbose=0,
+)"""
 
     def draw(self, fig, result) -> None:
         from dlhelpers.plots.workflow import plot_history

@@ -90,43 +90,31 @@ def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = N
     return fig
 
 
-def _softmax_pair(x):
-    """``softmax([x, 0])[0]`` and its derivative in ``x``: softmax with two classes."""
-    from dlhelpers.scratch.backprop import softmax, softmax_backward
+def plot_activations(x, curves: dict) -> Figure:
+    """Activations (left) and their derivatives (right) against the same inputs ``x``.
 
-    logits = np.column_stack([x, np.zeros_like(x)])
-    probs = softmax(logits)
-    upstream = np.column_stack([np.ones_like(x), np.zeros_like(x)])  # d p0 / d p
-    return probs[:, 0], softmax_backward(probs, upstream)[:, 0]
+    Args:
+        x: ``(n,)`` inputs, e.g. ``np.linspace(-4, 4, 401)``.
+        curves: ``{label: (values, derivatives)}``, two ``(n,)`` arrays per activation.
 
-
-def plot_activations(names=("relu", "sigmoid", "tanh"), *, x=None) -> Figure:
-    """Each activation (left) and its derivative (right) on ``x`` (default -4..4).
-
-    ``"softmax"`` is drawn in its two-class form: the first probability of
-    ``softmax([x, 0])`` and its derivative in ``x`` (it equals the sigmoid).
+    Example:
+        >>> x = np.linspace(-2, 2, 5)
+        >>> fig = plot_activations(x, {"relu": (np.maximum(x, 0), (x > 0) * 1.0)})
+        >>> fig.axes[0].get_lines()[0].get_ydata().tolist()
+        [0.0, 0.0, 0.0, 1.0, 2.0]
     """
-    from dlhelpers.scratch.backprop import _ACTIVATIONS
-
-    choices = (*_ACTIVATIONS, "softmax")
-    names = list(names)
-    if not names:
-        fail("names", "at least one activation name from " + ", ".join(choices), names)
-    for name in names:
-        if name not in choices:
-            fail("names", "activation names from " + ", ".join(choices), name)
-    x = np.linspace(-4, 4, 401) if x is None else check_array(x, "x", ndim=1)
+    x = check_array(x, "x", ndim=1)
+    if not isinstance(curves, dict) or not curves:
+        fail("curves", "a non-empty dict of label -> (values, derivatives)", curves)
     fig, (left, right) = _pyplot().subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
-    for name in names:
-        if name == "softmax":
-            fx, dfx = _softmax_pair(x)
-            label = "softmax([x, 0])[0]"
-        else:
-            f, df = _ACTIVATIONS[name]
-            fx, dfx, label = f(x), df(x), name
-        style = {"ls": "--"} if name == "softmax" else {}
-        left.plot(x, fx, label=label, **style)
-        right.plot(x, dfx, label=f"{label}'", **style)
+    for label, pair in curves.items():
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            fail(f"curves[{label!r}]", "a pair (values, derivatives)", pair)
+        for ax, values, name in zip((left, right), pair, (label, f"{label}'"), strict=True):
+            values = check_array(values, f"curves[{label!r}]", ndim=1)
+            if values.shape != x.shape:
+                fail(f"curves[{label!r}]", f"arrays of the shape of x {x.shape}", values)
+            ax.plot(x, values, label=name)
     left.set_title("activation f(x)")
     right.set_title("derivative f'(x)")
     for ax in (left, right):
@@ -235,15 +223,39 @@ def plot_learning_snapshots(model, snapshots, x, y, *, columns: int = 4) -> Figu
 
 
 def plot_training_losses(
-    curves: dict, *, ax=None, log: bool = True, xlabel: str = "epoch", ylabel: str = "training loss"
+    curves: dict,
+    *,
+    ax=None,
+    log: bool = True,
+    xlabel: str = "epoch",
+    ylabel: str = "training loss",
+    marker: str | None = None,
 ) -> Figure:
-    """One line per ``{label: values}`` entry, on a log scale by default."""
+    """One line per ``{label: values}`` entry, on a log scale by default.
+
+    ``values`` is one run ``(epochs,)`` or several ``(runs, epochs)`` (seeds, say): several
+    are drawn as their mean with the band from the lowest to the highest run, so three
+    settings on three seeds read as three lines, not nine.
+
+    Example:
+        >>> fig = plot_training_losses({"SGD": [[1.0, 0.5], [1.0, 0.7]]}, log=False)
+        >>> fig.axes[0].get_lines()[0].get_ydata().tolist()
+        [1.0, 0.6]
+    """
     if not isinstance(curves, dict) or not curves:
         fail("curves", "a non-empty dict of label -> values", curves)
     fig, ax = _axes(ax, (5, 3))
     for label, values in curves.items():
-        values = check_array(values, f"curves[{label!r}]", ndim=1)
-        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+        values = check_array(values, f"curves[{label!r}]", ndim=(1, 2))
+        epochs = np.arange(1, values.shape[-1] + 1)
+        if values.ndim == 1:
+            ax.plot(epochs, values, label=label, marker=marker)
+            continue
+        label = f"{label}: mean of {len(values)}, band min-max"
+        (line,) = ax.plot(epochs, values.mean(axis=0), marker=marker, label=label)
+        ax.fill_between(
+            epochs, values.min(axis=0), values.max(axis=0), color=line.get_color(), alpha=0.25
+        )
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -256,12 +268,10 @@ def plot_gradient_norms(norms: dict, *, ax=None) -> Figure:
     """Gradient norm of each dense layer (input side = layer 1) for each ``{label: norms}``."""
     if not isinstance(norms, dict) or not norms:
         fail("norms", "a non-empty dict of label -> per-layer norms", norms)
-    fig, ax = _axes(ax, (5, 3))
-    for label, values in norms.items():
-        values = check_array(values, f"norms[{label!r}]", ndim=1)
-        ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=label)
-    ax.set_yscale("log")
-    ax.set_xlabel("dense layer (1 = next to the input)")
-    ax.set_ylabel("|dL/dkernel|")
-    ax.legend(fontsize=8)
-    return fig
+    return plot_training_losses(
+        norms,
+        ax=ax,
+        xlabel="dense layer (1 = next to the input)",
+        ylabel="|dL/dkernel|",
+        marker="o",
+    )

@@ -40,6 +40,7 @@ __all__ = [
     "linear_derivative",
     "softmax",
     "softmax_backward",
+    "ACTIVATIONS",
     "one_hot",
     "check_labels",
     "mean_squared_error",
@@ -59,7 +60,6 @@ __all__ = [
     "gradient_check",
     "check_model_gradients",
     "gradient_norms",
-    "keras_twin",
 ]
 
 
@@ -136,7 +136,7 @@ def softmax_backward(probs, grad, axis: int = -1):
 
 
 #: name -> (function, derivative with respect to the function's *input*).
-_ACTIVATIONS = {
+ACTIVATIONS = {
     "relu": (relu, relu_derivative),
     "sigmoid": (sigmoid, sigmoid_derivative),
     "tanh": (tanh, tanh_derivative),
@@ -301,10 +301,6 @@ class Layer:
         for key, value in self.params.items():
             self.grads[key] = np.zeros_like(value)
 
-    def clear_cache(self) -> None:
-        """Forget the inputs cached by ``forward`` calls not yet matched by ``backward``."""
-        self._cache.clear()
-
     def _check_input(self, x) -> np.ndarray:
         return check_array(x, f"x (input of {self.label})", ndim=(2, 3, 4))
 
@@ -417,7 +413,7 @@ class Activation(Layer):
     kind = "activation"
 
     def __init__(self, activation: str = "relu", *, name: str | None = None):
-        check_choice(activation, "activation", (*_ACTIVATIONS, "softmax"))
+        check_choice(activation, "activation", (*ACTIVATIONS, "softmax"))
         super().__init__(name)
         self.activation = activation
 
@@ -430,7 +426,7 @@ class Activation(Layer):
             return out
         if cache:
             self._cache.append(x)
-        return _ACTIVATIONS[self.activation][0](x)
+        return ACTIVATIONS[self.activation][0](x)
 
     def backward(self, grad):
         """dL/dx = dL/dy times the activation's derivative at the cached input."""
@@ -438,7 +434,7 @@ class Activation(Layer):
         grad = self._check_grad(grad, saved.shape)
         if self.activation == "softmax":
             return softmax_backward(saved, grad)
-        return grad * _ACTIVATIONS[self.activation][1](saved)
+        return grad * ACTIVATIONS[self.activation][1](saved)
 
 
 # --------------------------------------------------------------------------- models
@@ -509,7 +505,7 @@ class Sequential:
         """Outputs (logits for classification) of every row of ``x``."""
         if cache:
             for layer in self._unique_layers():
-                layer.clear_cache()
+                layer._cache.clear()  # inputs of forward calls no backward used
         for layer in self.layers:
             x = layer.forward(x, cache=cache)
         return x
@@ -678,7 +674,7 @@ class MLP(Sequential):
         if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
             fail("sizes", "a list of at least 2 layer sizes, e.g. [2, 16, 2]", sizes)
         sizes = [check_scalar(s, "sizes", int, low=1) for s in sizes]
-        check_choice(activation, "activation", tuple(_ACTIVATIONS))
+        check_choice(activation, "activation", tuple(ACTIVATIONS))
         if init is None:
             init = "he_normal" if activation == "relu" else "glorot_uniform"
         rng = np.random.default_rng(seed)
@@ -689,9 +685,6 @@ class MLP(Sequential):
                 layers.append(Activation(activation))
         super().__init__(layers, loss=loss)
         self.sizes, self.activation = sizes, activation
-
-    def dense_layers(self) -> list[Dense]:
-        return [layer for layer in self.layers if isinstance(layer, Dense)]
 
 
 # --------------------------------------------------------------------------- checking
@@ -781,55 +774,3 @@ def gradient_norms(model: Sequential, x, y) -> np.ndarray:
         if isinstance(layer, Dense)
     ]
     return np.array(norms)
-
-
-def keras_twin(model: Sequential, weights=None, *, dtype: str = "float64"):
-    """The same network as a ``keras.Sequential``, holding the same (or the given) weights.
-
-    Each :class:`Dense` becomes ``keras.layers.Dense`` without activation and each
-    :class:`Activation` a ``keras.layers.Activation``, so the Keras model returns what
-    ``model.forward`` returns (logits for classification). TensorFlow is imported here,
-    on call, never when this module is imported.
-
-    Args:
-        model: a NumPy :class:`Sequential` (an :class:`MLP`) without shared layers.
-        weights: Keras-order weights to load instead of the model's current ones
-            (e.g. saved initial weights).
-        dtype: ``"float64"`` to compare gradients tightly, ``"float32"`` to train fast.
-
-    Raises:
-        ValueError: not a Sequential, a layer used twice, or weights of the wrong number or shapes.
-    """
-    from dlhelpers import import_tensorflow
-
-    if not isinstance(model, Sequential):
-        fail("model", "a NumPy Sequential or MLP", model)
-    if len(model._unique_layers()) != len(model.layers):
-        raise ValueError(
-            "model: expected every layer used once (keras.Sequential cannot share a layer), "
-            f"received {len(model.layers)} layer uses of {len(model._unique_layers())} layers."
-        )
-    check_choice(dtype, "dtype", ("float32", "float64"))
-    import_tensorflow()
-    import keras
-
-    first = next((layer for layer in model.layers if isinstance(layer, Dense)), None)
-    if first is None:
-        fail("model", "at least one Dense layer", model)
-    stack = [keras.Input((first.in_features,), dtype=dtype)]
-    for layer in model.layers:
-        if isinstance(layer, Dense):
-            stack.append(keras.layers.Dense(layer.units, dtype=dtype, name=layer.name))
-        else:
-            stack.append(keras.layers.Activation(layer.activation, dtype=dtype, name=layer.name))
-    twin = keras.Sequential(stack)
-    if weights is None:
-        weights = model.get_weights()
-    else:
-        weights = list(weights)
-        shapes = [p.shape for p in model.parameters()]
-        got = [np.shape(w) for w in weights]
-        if got != shapes:
-            fail("weights", f"arrays of shapes {shapes}", got)
-    twin.set_weights([np.asarray(w) for w in weights])
-    return twin

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+__all__ = ["one_hot", "standardize", "accuracy"]
+
 
 def one_hot(labels, n_classes):
     """``(n,)`` integer labels -> ``(n, n_classes)`` rows with a single 1."""
