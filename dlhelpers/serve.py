@@ -12,11 +12,9 @@ Every error is a JSON body ``{"error": "<what was wrong>", "status": <code>}`` w
 limit, 422 wrong shape, dtype or non-finite values (``NaN``, ``Infinity``, numbers
 beyond float32 range), 404 unknown route, 405 wrong method.
 
-Run it from a terminal with ``python -m dlhelpers.serve model.keras --port 8000``,
-or in a notebook with :func:`run_in_background`. It binds to ``127.0.0.1`` (this
-machine only) unless told otherwise. Flask's development server is fine for a
-course and for tests; in production put the app behind a WSGI server such as
-gunicorn or waitress.
+Run it with ``python -m dlhelpers.serve model.keras --port 8000`` or, in a notebook,
+:func:`run_in_background`; it binds to ``127.0.0.1`` unless told otherwise. In production
+put the app behind a WSGI server such as gunicorn or waitress.
 """
 
 from __future__ import annotations
@@ -28,10 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlhelpers._tf import import_tensorflow
-from dlhelpers._validation import (
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_scalar, fail
 
 __all__ = [
     "PayloadError",
@@ -172,28 +167,19 @@ def create_app(
     """A Flask app serving the Keras model saved at ``model_path``.
 
     The model is loaded once with ``keras.models.load_model(..., safe_mode=safe_mode,
-    compile=False)``. In safe mode Keras refuses the known code-carrying parts of a
-    model file (a ``Lambda`` layer's Python bytecode, say); the Keras in this course's
-    lock (3.15.1) does so for ``.keras`` and legacy ``.h5`` files alike. Only native ``.keras``
-    files are served all the same: ``.h5`` is Keras' legacy format, and Keras releases
-    before 3.11.3, which this package's ``keras>=3.3`` range still admits, skipped safe
-    mode for ``.h5`` files altogether (CVE-2025-9905). Safe mode has had other gaps in
-    older releases too, so load only files you trust and keep Keras updated.
+    compile=False)``; safe mode refuses the known code-carrying parts of a model file (a
+    ``Lambda`` layer's bytecode). Only native ``.keras`` files are served: Keras releases
+    before 3.11.3, which this package's ``keras>=3.3`` range admits, skipped safe mode for
+    legacy ``.h5`` files (CVE-2025-9905). Load only files you trust and keep Keras updated.
 
     Args:
         model_path: a ``.keras`` file with one input of fixed shape and one output.
-        max_content_length: the largest request body in bytes (Flask's
-            ``MAX_CONTENT_LENGTH``); bigger ones get 413.
+        max_content_length: the largest request body in bytes (413 beyond).
         max_instances: the most examples one request may hold (422 beyond).
         safe_mode: ``True`` or ``False``; keep ``True`` unless you wrote the file yourself.
 
     Returns:
         The ``flask.Flask`` app; ``app.config["MODEL"]`` holds the loaded model.
-
-    Raises:
-        ValueError: the file is missing or not ``.keras``, unsafe in safe mode, or the
-            model has more than one input or output or an input with an unknown size.
-        TypeError: ``safe_mode`` is not a bool.
     """
     import os
 
@@ -220,11 +206,7 @@ def create_app(
     if len(model.inputs) != 1:
         fail("model_path", "a model with exactly one input", f"{len(model.inputs)} inputs")
     if len(model.outputs) != 1:
-        fail(
-            "model_path",
-            "a model with exactly one output",
-            f"{path} with {len(model.outputs)} outputs",
-        )
+        fail("model_path", "a model with exactly one output", f"{len(model.outputs)} outputs")
     input_shape = tuple(model.inputs[0].shape[1:])
     if any(d is None for d in input_shape):
         fail("model_path", "a model whose input has a fixed size", input_shape)

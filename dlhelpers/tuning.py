@@ -1,13 +1,9 @@
 """Tuning a small Keras model: sweeps, a learning-rate finder, schedules, k-fold CV, keras-tuner.
 
-Everything here trains small models on NumPy arrays. TensorFlow is imported
-inside the functions (through :func:`dlhelpers.import_tensorflow`), so importing
-this module stays cheap.
+TensorFlow is imported inside the functions, so importing this module stays cheap.
 
-Main entry points:
-
-- :func:`build_mlp` / :func:`train_mlp`: one small dense classifier and its training run,
-  the model every experiment of the chapter varies.
+- :func:`train_mlp`: one training run of a small dense classifier
+  (:func:`dlhelpers.training.build_mlp`), the run every experiment of the chapter varies.
 - :func:`sweep`: train once per value of one hyperparameter.
 - :func:`find_learning_rate`: exponentially increasing learning rate, loss recorded per step.
 - :func:`schedule_lrs` (NumPy, by hand) and :func:`make_schedule` (the Keras objects).
@@ -25,16 +21,10 @@ from collections import namedtuple
 import numpy as np
 
 from dlhelpers._tf import import_tensorflow
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_same_length,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_choice, check_same_length, check_scalar, fail
+from dlhelpers.training import build_mlp, fit_model
 
 __all__ = [
-    "build_mlp",
     "train_mlp",
     "SweepResult",
     "sweep",
@@ -67,53 +57,11 @@ TUNERS = ("grid", "random", "bayesian")
 
 
 # --------------------------------------------------------------------------- the model
-def _check_xy(x, y, x_name="x", y_name="y"):
-    x = check_array(x, x_name, ndim=2)
-    y = check_array(y, y_name, ndim=1, dtype=None)
-    if y.dtype.kind not in "iu":
-        fail(y_name, "integer class labels", y)
-    check_same_length(**{x_name: x, y_name: y})
-    return x, y
-
-
-def build_mlp(
-    n_inputs: int,
-    n_classes: int,
-    *,
-    hidden_layers: int = 1,
-    units: int = 32,
-    learning_rate=1e-3,
-    seed: int = 0,
-):
-    """A compiled dense classifier: ``hidden_layers`` ReLU layers of ``units``, softmax output.
-
-    Args:
-        n_inputs: number of input features.
-        n_classes: number of classes (labels are integers ``0..n_classes-1``).
-        hidden_layers: number of hidden layers (0 gives multinomial logistic regression).
-        units: neurons per hidden layer.
-        learning_rate: Adam's learning rate, a positive number or a Keras schedule.
-        seed: seeds the weight initialisation (``keras.utils.set_random_seed``).
-
-    Returns:
-        A ``keras.Sequential`` compiled with Adam, sparse categorical cross-entropy
-        and accuracy.
-    """
-    n_inputs = check_scalar(n_inputs, "n_inputs", int, low=1)
-    n_classes = check_scalar(n_classes, "n_classes", int, low=2)
-    hidden_layers = check_scalar(hidden_layers, "hidden_layers", int, low=0, high=10)
-    units = check_scalar(units, "units", int, low=1)
-    seed = check_scalar(seed, "seed", int, low=0)
-    if not hasattr(learning_rate, "get_config"):  # a schedule passes through untouched
-        learning_rate = check_scalar(learning_rate, "learning_rate", float, low=0, closed="neither")
-    import_tensorflow()
+def _classifier(n_inputs, n_classes, hidden_layers, units, learning_rate, seed):
+    """:func:`dlhelpers.training.build_mlp` compiled as the chapter's classifier (Adam)."""
     import keras
 
-    keras.utils.set_random_seed(seed)
-    layers = [keras.Input((n_inputs,))]
-    layers += [keras.layers.Dense(units, activation="relu") for _ in range(hidden_layers)]
-    layers.append(keras.layers.Dense(n_classes, activation="softmax"))
-    model = keras.Sequential(layers)
+    model = build_mlp(n_inputs, n_classes, (units,) * hidden_layers, seed=seed)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
@@ -137,31 +85,27 @@ def train_mlp(
     callbacks=None,
     cache: dict | None = None,
 ):
-    """Build :func:`build_mlp` and train it; the one training run every experiment varies.
+    """Train one dense classifier; the one training run every experiment of Chapter 8 varies.
+
+    The model is :func:`dlhelpers.training.build_mlp` with ``hidden_layers`` ReLU layers of
+    ``units`` (seeded with ``seed``), compiled with ``Adam(learning_rate)`` (a number or a
+    Keras schedule), sparse categorical cross-entropy and accuracy, and trained by
+    :func:`dlhelpers.training.fit_model` on ``(N, F)`` features and ``(N,)`` integer labels.
 
     Args:
-        x_train, y_train: ``(N, F)`` features and ``(N,)`` integer labels.
-        x_val, y_val: validation data with the same feature count.
-        hidden_layers, units, learning_rate, seed: passed to :func:`build_mlp`.
-        batch_size: mini-batch size.
-        epochs: number of passes over ``x_train``.
-        callbacks: optional list of Keras callbacks.
-        cache: an optional dict shared between calls: a run whose data and settings
-            are already in it is returned from it instead of retrained (training is
-            deterministic, so it would give the same model and history). Runs with
-            ``callbacks`` are neither stored nor served. A served model is the same
-            object each time: evaluate it, do not train it further.
+        cache: an optional dict shared between calls: a run whose data and settings are
+            already in it is returned from it instead of retrained (training is
+            deterministic). Runs with ``callbacks`` are neither stored nor served. A served
+            model is the same object each time: evaluate it, do not train it further.
 
     Returns:
-        ``(model, history)`` where ``history`` is a dict of per-epoch lists
-        (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``).
+        ``(model, history)``, ``history`` a dict of per-epoch lists (``loss``, ``accuracy``,
+        ``val_loss``, ``val_accuracy``).
     """
-    x_train, y_train = _check_xy(x_train, y_train, "x_train", "y_train")
-    x_val, y_val = _check_xy(x_val, y_val, "x_val", "y_val")
-    if x_val.shape[1] != x_train.shape[1]:
-        fail("x_val", f"{x_train.shape[1]} features like x_train", x_val)
-    batch_size = check_scalar(batch_size, "batch_size", int, low=1)
-    epochs = check_scalar(epochs, "epochs", int, low=1)
+    for name, y in (("y_train", y_train), ("y_val", y_val)):
+        if np.asarray(y).dtype.kind not in "iu":
+            fail(name, "integer class labels", np.asarray(y))
+    hidden_layers = check_scalar(hidden_layers, "hidden_layers", int, low=0, high=10)
     if cache is not None and not isinstance(cache, dict):
         fail("cache", "a dict (or None)", cache)
     key = None
@@ -177,23 +121,16 @@ def train_mlp(
         key = _run_key((x_train, y_train, x_val, y_val), settings)
         if key in cache:
             return cache[key]
-    n_classes = int(max(y_train.max(), y_val.max())) + 1
-    model = build_mlp(
-        x_train.shape[1],
-        max(n_classes, 2),
-        hidden_layers=hidden_layers,
-        units=units,
-        learning_rate=learning_rate,
-        seed=seed,
-    )
-    history = model.fit(
+    n_classes = max(int(max(np.max(y_train), np.max(y_val))) + 1, 2)
+    model = _classifier(np.shape(x_train)[-1], n_classes, hidden_layers, units, learning_rate, seed)
+    history = fit_model(
+        model,
         x_train,
         y_train,
         validation_data=(x_val, y_val),
-        batch_size=batch_size,
         epochs=epochs,
-        verbose=0,
-        callbacks=callbacks or [],
+        batch_size=batch_size,
+        callbacks=callbacks,
     )
     run = model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
     if key is not None:
@@ -217,19 +154,13 @@ def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> Sw
     """Train :func:`train_mlp` once per value of one hyperparameter, all else fixed.
 
     Args:
-        param: one of ``"learning_rate"``, ``"batch_size"``, ``"hidden_layers"``, ``"units"``,
-            ``"epochs"``.
-        values: the values to try (a non-empty sequence).
+        param: ``"learning_rate"``, ``"batch_size"``, ``"hidden_layers"``, ``"units"`` or
+            ``"epochs"``; values: the values to try.
         data: ``(x_train, y_train, x_val, y_val)``.
-        cache: an optional dict shared between sweeps and :func:`train_mlp` calls: a
-            run whose settings are already in it is reused instead of retrained (runs
-            are deterministic, so the history would be the same). Not used when
-            ``callbacks`` are given.
-        **fixed: the other keyword arguments of :func:`train_mlp` (same for every run).
+        cache, **fixed: passed to every :func:`train_mlp` run.
 
     Returns:
-        ``SweepResult(param, values, histories)``, ``histories[i]`` the history dict
-        of ``values[i]``.
+        ``SweepResult(param, values, histories)``, ``histories[i]`` the history of ``values[i]``.
     """
     check_choice(
         param, "param", ("learning_rate", "batch_size", "hidden_layers", "units", "epochs")
@@ -241,8 +172,6 @@ def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> Sw
         fail("values", "at least one value to try", values)
     if not (isinstance(data, (tuple, list)) and len(data) == 4):
         fail("data", "a tuple (x_train, y_train, x_val, y_val)", data)
-    if cache is not None and not isinstance(cache, dict):
-        fail("cache", "a dict (or None)", cache)
     histories = [train_mlp(*data, **{**fixed, param: value}, cache=cache)[1] for value in values]
     return SweepResult(param, values, histories)
 
@@ -266,11 +195,8 @@ def smooth_losses(losses, beta: float = 0.9) -> np.ndarray:
     ``s_t = beta * m_{t-1} + (1 - beta) * loss_t`` divided by ``1 - beta**(t+1)``.
     """
     losses = check_array(losses, "losses", ndim=1, allow_nan=True)
-    beta = check_scalar(beta, "beta", float, low=0, high=1)
-    if beta >= 1:
-        fail("beta", "a number < 1", beta)
-    out = np.empty_like(losses)
-    avg = 0.0
+    beta = check_scalar(beta, "beta", float, low=0, high=1, closed="left")
+    out, avg = np.empty_like(losses), 0.0
     for t, loss in enumerate(losses):
         avg = beta * avg + (1 - beta) * loss
         out[t] = avg / (1 - beta ** (t + 1))
@@ -319,30 +245,19 @@ def find_learning_rate(
 ) -> LRFinderResult:
     """Learning-rate range test: train with a rate that grows exponentially each step.
 
-    Step ``t`` uses ``min_lr * (max_lr / min_lr) ** (t / (steps - 1))`` on one random
-    mini-batch (``model.train_on_batch``) and records that batch's loss. The run
-    stops early once the smoothed loss exceeds ``diverge_factor`` times its best
-    value. The model's weights and optimizer state are restored afterwards, so
-    the test leaves the model as it found it.
+    Step ``t`` trains one random mini-batch (``model.train_on_batch``) at
+    ``min_lr * (max_lr / min_lr) ** (t / (steps - 1))`` and records its loss, until the
+    smoothed loss (:func:`smooth_losses` with ``beta``) exceeds ``diverge_factor`` times its
+    best. The model's weights and optimizer state are restored afterwards.
 
     Args:
-        model: a compiled Keras model whose optimizer has a plain (variable)
-            learning rate, not a schedule.
-        x, y: training inputs and targets (same number of rows).
-        min_lr, max_lr: first and last learning rate (``0 < min_lr < max_lr``).
-        steps: number of steps (mini-batches) at most.
-        batch_size: mini-batch size.
-        beta: smoothing of the loss curve (see :func:`smooth_losses`).
-        diverge_factor: stop when the smoothed loss exceeds this multiple of its minimum.
+        model: a compiled Keras model whose optimizer has a plain learning rate (no schedule).
+        x, y: training inputs and targets. steps, batch_size: at most ``steps`` mini-batches.
         seed: seeds the order of the mini-batches.
 
     Returns:
-        ``LRFinderResult(lrs, losses, smoothed, suggestion)``: the rates actually
-        used, the raw and smoothed losses, and :func:`suggest_learning_rate` of the
-        smoothed curve.
-
-    Raises:
-        ValueError: bad ranges, an uncompiled model, or a schedule as learning rate.
+        ``LRFinderResult(lrs, losses, smoothed, suggestion)``: the rates used, the raw and
+        smoothed losses, and :func:`suggest_learning_rate` of the smoothed curve.
     """
     min_lr = check_scalar(min_lr, "min_lr", float, low=0, closed="neither")
     max_lr = check_scalar(max_lr, "max_lr", float, low=0, closed="neither")
@@ -415,42 +330,34 @@ def _schedule_params(kind: str, params: dict) -> dict:
         "exponential": {"staircase": False},
         "one_cycle": {"warmup_fraction": 0.3, "div_factor": 25.0, "final_fraction": 1e-3},
     }.get(kind, {})
-    missing = [name for name in required if name not in params]
-    unknown = sorted(set(params) - set(required) - set(optional))
-    if missing or unknown:
+    if set(required) - set(params) or set(params) - set(required) - set(optional):
+        extra = f" (optional: {', '.join(optional)})" if optional else ""
         fail(
             "params",
-            f"the {kind!r} schedule's arguments {', '.join(required)}"
-            + (f" (optional: {', '.join(optional)})" if optional else ""),
+            f"the {kind!r} schedule's arguments {', '.join(required)}{extra}",
             sorted(params),
         )
-    out = {**optional, **params}
-    if kind == "constant":
-        check_scalar(out["learning_rate"], "learning_rate", float, low=0, closed="neither")
-    elif kind == "exponential":
-        check_scalar(
-            out["initial_learning_rate"], "initial_learning_rate", float, low=0, closed="neither"
-        )
-        check_scalar(out["decay_steps"], "decay_steps", int, low=1)
-        check_scalar(out["decay_rate"], "decay_rate", float, low=0, closed="neither")
+    p = {**optional, **params}
+    positive = dict(low=0, closed="neither")
+    for name in ("learning_rate", "initial_learning_rate", "decay_rate", "max_lr"):
+        if name in p:
+            check_scalar(p[name], name, float, **positive)
+    if kind == "exponential":
+        check_scalar(p["decay_steps"], "decay_steps", int, low=1)
     elif kind == "piecewise":
-        bounds = check_array(out["boundaries"], "boundaries", ndim=1)
-        values = check_array(out["values"], "values", ndim=1)
-        if len(values) != len(bounds) + 1:
+        bounds, values = check_array(p["boundaries"], "boundaries", ndim=1), p["values"]
+        if len(check_array(values, "values", ndim=1)) != len(bounds) + 1:
             fail("values", f"{len(bounds) + 1} values (one more than boundaries)", values)
         if np.any(np.diff(bounds) <= 0):
             fail("boundaries", "strictly increasing step numbers", bounds)
-    else:
-        check_scalar(out["max_lr"], "max_lr", float, low=0, closed="neither")
-        total = check_scalar(out["total_steps"], "total_steps", int, low=2)
-        frac = check_scalar(
-            out["warmup_fraction"], "warmup_fraction", float, low=0, high=1, closed="neither"
-        )
-        check_scalar(out["div_factor"], "div_factor", float, low=1)
-        check_scalar(out["final_fraction"], "final_fraction", float, low=0, high=1)
+    elif kind == "one_cycle":
+        total = check_scalar(p["total_steps"], "total_steps", int, low=2)
+        frac = check_scalar(p["warmup_fraction"], "warmup_fraction", float, high=1, **positive)
+        check_scalar(p["div_factor"], "div_factor", float, low=1)
+        check_scalar(p["final_fraction"], "final_fraction", float, low=0, high=1)
         if not 1 <= round(frac * total) < total:
             fail("warmup_fraction", f"a fraction giving 1 to {total - 1} warm-up steps", frac)
-    return out
+    return p
 
 
 def schedule_lrs(kind: str, steps, **params) -> np.ndarray:
@@ -567,22 +474,17 @@ def cross_validate(
 ) -> CVResult:
     """K-fold cross-validation of a Keras model with a scikit-learn splitter.
 
-    For each split, a fresh model from ``build_model()`` (with the Keras seed
-    set to ``seed + fold``) is trained on the training rows and scored on the
-    held-out rows.
+    For each split, a fresh ``build_model()`` (Keras seed ``seed + fold``) is trained on the
+    training rows and scored on the held-out rows.
 
     Args:
-        build_model: a function with no arguments returning a compiled Keras model
-            whose ``evaluate`` reports ``metric``.
+        build_model: a function of no arguments returning a compiled Keras model.
         x: ``(N, ...)`` inputs. y: ``(N,)`` targets.
         cv: a number of folds (``StratifiedKFold`` for integer labels, else ``KFold``,
-            both shuffled with ``seed``), or any scikit-learn splitter with a
-            ``split(x, y)`` method (``KFold``, ``RepeatedStratifiedKFold``, ``ShuffleSplit``...).
+            shuffled with ``seed``) or any scikit-learn splitter (``RepeatedKFold``...).
         epochs, batch_size: training settings for each fold.
         metric: the name ``model.evaluate(..., return_dict=True)`` gives the score.
-        seed: seeds the splitter (when ``cv`` is an int) and the models.
-        also_score: optional ``(x_extra, y_extra)``: every fold's model is also
-            scored on these rows (for example a large pool none of them saw).
+        also_score: optional ``(x_extra, y_extra)`` every fold's model is also scored on.
 
     Returns:
         ``CVResult(scores, mean, std, extra_scores)``: ``(K,)`` per-split scores,
@@ -643,35 +545,22 @@ def split_vs_kfold(
 ) -> SplitVsKFold:
     """How far one validation split and a k-fold mean each land from a large unseen pool.
 
-    For each of ``n_subsets`` random stratified subsets of ``subset_size`` rows, a
-    shuffled ``StratifiedKFold(n_splits)`` trains ``n_splits`` clones of
-    ``estimator``; each is scored on its held-out fold and on the *pool*, every row
-    outside the subset (none of the models saw them). The first fold alone is what a
-    single split reports (``1 - 1/n_splits`` of the rows to train, the rest to
-    validate); the mean over the folds is the k-fold estimate. The reference of
-    each estimate is what the same model(s) score on the pool, so
-    ``single - single_reference`` and ``kfold - kfold_reference`` are the errors.
-
-    Args:
-        estimator: a scikit-learn classifier, cloned for every fit; its ``score``
-            is the metric (accuracy for classifiers), for example
-            ``LogisticRegression(max_iter=1000)``.
-        x: ``(N, F)`` features. y: ``(N,)`` integer class labels.
-        subset_size: rows in each small data set (at most ``N - 2``).
-        n_subsets: how many random subsets (at least 2).
-        n_splits: ``k``, the number of folds.
-        seed: subset ``r`` draws its rows and its folds with ``seed + r``.
+    For each of ``n_subsets`` random stratified subsets of ``subset_size`` rows (subset
+    ``r`` drawn with ``seed + r``), a shuffled ``StratifiedKFold(n_splits)`` trains clones
+    of ``estimator`` (a scikit-learn classifier, scored by its ``score``); each is scored on
+    its held-out fold and on the *pool*, every row outside the subset. The first fold alone
+    is what a single split reports, the mean over the folds the k-fold estimate; what the
+    same model(s) score on the pool is each estimate's reference.
 
     Returns:
         ``SplitVsKFold(single, kfold, single_reference, kfold_reference, pool_size)``:
         four ``(n_subsets,)`` float arrays and the number of pool rows.
-
-    Example:
-        >>> r = split_vs_kfold(LogisticRegression(max_iter=1000), x, y, n_subsets=20)
-        >>> (r.kfold - r.kfold_reference).std() < (r.single - r.single_reference).std()
     """
-    x, y = _check_xy(x, y)
-    n = len(x)
+    x = check_array(x, "x", ndim=2)
+    y = check_array(y, "y", ndim=1, dtype=None)
+    if y.dtype.kind not in "iu":
+        fail("y", "integer class labels", y)
+    n = check_same_length(x=x, y=y)
     subset_size = check_scalar(subset_size, "subset_size", int, low=2, high=n - 2)
     n_subsets = check_scalar(n_subsets, "n_subsets", int, low=2)
     n_splits = check_scalar(n_splits, "n_splits", int, low=2, high=subset_size // 2)
@@ -709,7 +598,7 @@ def mlp_hypermodel(
     units=(16, 64),
     hidden_layers=(1, 2),
 ):
-    """A keras-tuner build function for :func:`build_mlp` over a small search space.
+    """A keras-tuner build function for :func:`train_mlp`'s classifier over a small space.
 
     Args:
         n_inputs, n_classes: the data's shape.
@@ -727,7 +616,7 @@ def mlp_hypermodel(
             fail(name, "a non-empty tuple of values to search", values)
 
     def build(hp):
-        return build_mlp(
+        return _classifier(
             n_inputs,
             n_classes,
             hidden_layers=hp.Choice("hidden_layers", list(hidden_layers)),
@@ -751,29 +640,21 @@ def make_tuner(
     initial_points: int = 2,
     cache: dict | None = None,
 ):
-    """A keras-tuner tuner of the given kind, writing its trials under ``directory``.
+    """A keras-tuner ``GridSearch``, ``RandomSearch`` or ``BayesianOptimization`` (``kind``).
 
     Args:
-        kind: ``"grid"`` (``GridSearch``), ``"random"`` (``RandomSearch``) or
-            ``"bayesian"`` (``BayesianOptimization``, Gaussian-process surrogate).
+        kind: ``"grid"``, ``"random"`` or ``"bayesian"``.
         hypermodel: a build function such as :func:`mlp_hypermodel` returns.
         directory: where trials are stored; use a ``tempfile.mkdtemp()`` folder.
-        max_trials: the search budget (number of models trained).
-        objective: the logged metric to maximise (names starting ``val_`` need
-            validation data in ``search``).
-        seed: seeds the tuner's sampling.
+        max_trials, objective, seed: the budget, the logged metric to maximise, the sampling.
         project_name: sub-folder name (default: ``kind``).
-        initial_points: for ``"bayesian"``, how many random trials come before the
-            Gaussian process guides the search. keras-tuner's default (3 per
-            hyperparameter) would exceed a small budget and make it a random search.
-        cache: optional, for a ``hypermodel`` from :func:`mlp_hypermodel`: each trial
-            is then one :func:`train_mlp` run through this cache (the dict
-            :func:`sweep` and :func:`train_mlp` share), so a configuration that any
-            tuner or sweep already trained with the same data and settings is scored
-            without training it again. The trial's score is then the objective at the
-            last epoch (keras-tuner's own trials keep the best epoch), and no
-            checkpoints are written, so use ``get_best_hyperparameters``, not
-            ``get_best_models``.
+        initial_points: for ``"bayesian"``, the random trials before the Gaussian process
+            guides (keras-tuner's default, 3 per hyperparameter, would spend a small budget).
+        cache: optional, for a ``hypermodel`` from :func:`mlp_hypermodel`: each trial is
+            then one :func:`train_mlp` run through this cache, so a configuration already
+            trained with the same data and settings is scored without training it again.
+            The score is then the objective at the last epoch (not the best) and no
+            checkpoints are written: use ``get_best_hyperparameters``, not ``get_best_models``.
 
     Returns:
         The tuner; call ``tuner.search(x, y, validation_data=..., epochs=..., verbose=0)``.

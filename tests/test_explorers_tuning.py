@@ -1,9 +1,10 @@
-"""TuningExplorer: driven by setting control values, no browser."""
+"""ScheduleExplorer: driven by setting control values, no browser."""
 
 import numpy as np
 import pytest
 
-from dlhelpers.explorers import TuningExplorer
+from dlhelpers import tuning
+from dlhelpers.explorers import ScheduleExplorer
 
 
 @pytest.fixture(scope="module")
@@ -14,57 +15,66 @@ def data():
     return x[:60], y[:60], x[60:], y[60:]
 
 
-def test_explorer_draws_on_creation(tf, data):
-    explorer = TuningExplorer(data, epochs=3)
+@pytest.fixture  # one explorer per test: tests run in random order and change its controls
+def explorer(tf, data):
+    return ScheduleExplorer(data, epochs=2, batch_size=16, units=8)
+
+
+def test_explorer_draws_the_schedule_and_the_run(explorer):
     assert explorer.updates == 1 and explorer.error is None
-    assert len(explorer.result["history"]["val_loss"]) == 3
-    assert len(explorer.fig.axes) == 2
-    for name in ("learning_rate", "hidden_layers"):
-        assert explorer.controls[name].continuous_update is False
+    assert explorer.busy_text == "training..."
+    assert explorer.steps_per_epoch == 4 and len(explorer.result["lrs"]) == 8
+    lr_line = explorer.fig.axes[0].lines[0]
+    np.testing.assert_array_equal(lr_line.get_ydata(), explorer.result["lrs"])
+    loss_line = explorer.fig.axes[1].lines[1]
+    np.testing.assert_array_equal(loss_line.get_ydata(), explorer.result["history"]["val_loss"])
+    assert explorer.result["lrs"].max() == pytest.approx(3e-2)  # one-cycle peaks at the rate
 
 
-@pytest.mark.parametrize(
-    "name, value",
-    [("learning_rate", 1e-1), ("batch_size", 8), ("hidden_layers", 0), ("units", 4)],
-)
-def test_each_control_retrains(tf, data, name, value):
-    explorer = TuningExplorer(data, epochs=3)
-    before = explorer.result["history"]["loss"]
-    explorer.controls[name].value = value
+def test_peak_rate_moves_the_curve_and_the_run(explorer):
+    before = explorer.result
+    explorer.controls["learning_rate"].value = 1e-3
     assert explorer.updates == 2
-    assert explorer.result["values"][name] == value
-    assert explorer.result["history"]["loss"] != before
+    assert explorer.result["lrs"].max() == pytest.approx(1e-3)
+    assert explorer.result["history"]["loss"] != before["history"]["loss"]
 
 
-def test_same_settings_give_same_curves(tf, data):
-    a = TuningExplorer(data, epochs=2, seed=3).result["history"]
-    b = TuningExplorer(data, epochs=2, seed=3).result["history"]
-    np.testing.assert_allclose(a["val_loss"], b["val_loss"], rtol=1e-6)
+def test_a_shared_cache_serves_the_chapters_run(tf, data):
+    cache = {}
+    first = ScheduleExplorer(data, epochs=2, batch_size=16, units=8, cache=cache)
+    again = ScheduleExplorer(data, epochs=2, batch_size=16, units=8, cache=cache)
+    assert len(cache) == 1 and again.result["model"] is first.result["model"]
 
 
-def test_divergence_is_shown_not_raised(tf, data, monkeypatch):
-    import dlhelpers.tuning
+def test_each_schedule_is_trained_and_its_code_builds_the_same_model(explorer, data):
+    from dlhelpers.training import assert_same_model
 
-    explorer = TuningExplorer(data, epochs=2)
-    nan_history = {k: [float("nan")] * 2 for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
-    monkeypatch.setattr(dlhelpers.tuning, "train_mlp", lambda *a, **k: (None, nan_history))
-    explorer.controls["learning_rate"].value = 1.0
-    assert explorer.updates == 1  # the diverged run was not drawn
-    assert "learning rate: training diverged" in explorer.error
-    assert "diverged" in explorer.message.value
-
-
-def test_bad_data_is_shown_not_raised(tf, data):
     x_train, y_train, x_val, y_val = data
-    bad = x_train.copy()
-    bad[0, 0] = np.nan
-    explorer = TuningExplorer((bad, y_train, x_val, y_val), epochs=2)
-    assert explorer.updates == 0 and explorer.result is None
-    assert "x_train: expected finite values" in explorer.error
+    for kind in tuning.SCHEDULES:  # one explorer driven through all four: one training each
+        explorer.controls["schedule"].value = kind
+        params = explorer.result["params"]
+        np.testing.assert_allclose(explorer.result["lrs"], tuning.schedule_lrs(kind, 8, **params))
+        namespace = dict(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+        exec(explorer.code_text, namespace)
+        assert_same_model(explorer.result["model"], namespace["model"], x_val)
+        assert len(namespace["history"].history["loss"]) == 2
+        made, shown = tuning.make_schedule(kind, **params), namespace["schedule"]
+        for step in (0, 3, 7):  # the code's schedule gives the explorer's rates
+            want = made if kind == "constant" else float(made(step))
+            got = shown if kind == "constant" else float(shown(step))
+            assert got == pytest.approx(want, rel=1e-3), kind
+
+
+def test_divergence_is_shown_not_raised(explorer, monkeypatch):
+    nan_history = {k: [float("nan")] * 2 for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
+    monkeypatch.setattr(tuning, "train_mlp", lambda *a, **k: (None, nan_history))
+    explorer.controls["learning_rate"].value = 1.0
+    assert explorer.updates == 1 and explorer.fig is None
+    assert "learning rate: training diverged" in explorer.error
 
 
 def test_bad_arguments(data):
     with pytest.raises(ValueError, match="data: expected a tuple"):
-        TuningExplorer(data[:2])
+        ScheduleExplorer(data[:2])
     with pytest.raises(ValueError, match="epochs: expected an integer >= 1"):
-        TuningExplorer(data, epochs=0)
+        ScheduleExplorer(data, epochs=0)

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from dlhelpers._validation import check_array, fail
+from dlhelpers.plots._common import axes_or_new
 
 __all__ = [
     "plot_sweeps",
@@ -17,20 +18,6 @@ __all__ = [
 ]
 
 
-def _new_figure(figsize) -> Figure:
-    """A pyplot figure, so Jupyter's inline backend shows it once when the cell ends."""
-    import matplotlib.pyplot as plt
-
-    return plt.figure(figsize=figsize, dpi=75, layout="constrained")
-
-
-def _axes(ax, figsize):
-    if ax is not None:
-        return ax.figure, ax
-    fig = _new_figure(figsize)
-    return fig, fig.add_subplot()
-
-
 def _check_history(history, metric, name="histories"):
     if not isinstance(history, dict) or metric not in history:
         keys = sorted(history) if isinstance(history, dict) else history
@@ -38,20 +25,10 @@ def _check_history(history, metric, name="histories"):
 
 
 def plot_run_histories(histories: dict, metric: str = "val_loss", *, ax=None, title=None) -> Figure:
-    """One curve per training run: ``metric`` against the epoch.
-
-    Args:
-        histories: ``{label: history}``, each history a dict of per-epoch lists.
-        metric: which entry to draw (``"val_loss"``, ``"val_accuracy"``...).
-        ax: an optional matplotlib Axes to draw into.
-        title: the axes title.
-
-    Returns:
-        The Figure.
-    """
+    """One curve per run of ``{label: history}``: ``metric`` (a history entry) per epoch."""
     if not isinstance(histories, dict) or not histories:
         fail("histories", "a non-empty dict {label: history}", histories)
-    fig, ax = _axes(ax, (4.5, 3))
+    fig, ax = axes_or_new(ax, (4.5, 3))
     for label, history in histories.items():
         _check_history(history, metric)
         values = history[metric]
@@ -64,20 +41,22 @@ def plot_run_histories(histories: dict, metric: str = "val_loss", *, ax=None, ti
 
 
 def plot_sweeps(sweeps, metric: str = "val_loss") -> Figure:
-    """One panel per :func:`dlhelpers.tuning.sweep` result, one curve per value tried.
-
-    Args:
-        sweeps: a list of ``SweepResult``.
-        metric: the history entry to draw.
-
-    Returns:
-        The Figure (panels side by side, a shared y axis).
-    """
+    """One panel per ``SweepResult`` of :func:`dlhelpers.tuning.sweep`, a curve per value tried."""
     sweeps = list(sweeps)
     if not sweeps or not all(hasattr(s, "histories") for s in sweeps):
         fail("sweeps", "a non-empty list of SweepResult", sweeps)
-    fig = _new_figure((3.2 * len(sweeps), 2.8))
-    axes = fig.subplots(1, len(sweeps), sharey=True, squeeze=False)[0]
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        1,
+        len(sweeps),
+        figsize=(3.2 * len(sweeps), 2.8),
+        dpi=75,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    axes = axes[0]
     for ax, result in zip(axes, sweeps, strict=True):
         labels = [
             f"{result.param}={v:g}" if isinstance(v, float) else f"{result.param}={v}"
@@ -96,7 +75,7 @@ def plot_lr_finder(result, *, ax=None) -> Figure:
     """Loss against learning rate (log scale), raw and smoothed, with the suggestion marked."""
     if not hasattr(result, "suggestion"):
         fail("result", "an LRFinderResult from find_learning_rate", result)
-    fig, ax = _axes(ax, (4.5, 3))
+    fig, ax = axes_or_new(ax, (4.5, 3))
     ax.plot(result.lrs, result.losses, color="0.75", lw=1, label="loss per step")
     ax.plot(result.lrs, result.smoothed, color="C0", lw=2, label="smoothed")
     ax.axvline(result.suggestion, color="C3", ls="--", label=f"suggestion {result.suggestion:.2g}")
@@ -116,7 +95,7 @@ def plot_schedules(curves: dict, *, ax=None) -> Figure:
     """Learning rate against step, one line per schedule (``{name: (S,) rates}``)."""
     if not isinstance(curves, dict) or not curves:
         fail("curves", "a non-empty dict {name: learning rates}", curves)
-    fig, ax = _axes(ax, (4.5, 3))
+    fig, ax = axes_or_new(ax, (4.5, 3))
     for name, lrs in curves.items():
         lrs = check_array(lrs, f"curves[{name!r}]", ndim=1)
         ax.plot(np.arange(len(lrs)), lrs, label=str(name))
@@ -145,7 +124,7 @@ def plot_cv_spread(single_errors, kfold_errors, *, ax=None) -> Figure:
     """
     single = check_array(single_errors, "single_errors", ndim=1)
     means = check_array(kfold_errors, "kfold_errors", ndim=1)
-    fig, ax = _axes(ax, (4.5, 3))
+    fig, ax = axes_or_new(ax, (4.5, 3))
     ax.axhline(0.0, color="0.3", lw=1, ls="--", label="reference: the pool score")
     rng = np.random.default_rng(0)  # jitter only, so points do not hide each other
     for i, values in enumerate([single, means]):
@@ -180,7 +159,7 @@ def plot_trials(tables: dict, *, ax=None) -> Figure:
 
     if not isinstance(tables, dict) or not tables:
         fail("tables", "a non-empty dict {tuner name: trials table}", tables)
-    fig, ax = _axes(ax, (4.5, 3))
+    fig, ax = axes_or_new(ax, (4.5, 3))
     styles = ["-", "--", ":", "-."]
     for i, (name, table) in enumerate(tables.items()):
         if not {"trial", "score", "best_so_far"} <= set(getattr(table, "columns", [])):
