@@ -635,7 +635,7 @@ def make_tuner(
     directory: str,
     max_trials: int = 5,
     objective: str = "val_accuracy",
-    seed: int = 0,
+    seed: int = 1,
     project_name: str | None = None,
     initial_points: int = 2,
     cache: dict | None = None,
@@ -646,7 +646,10 @@ def make_tuner(
         kind: ``"grid"``, ``"random"`` or ``"bayesian"``.
         hypermodel: a build function such as :func:`mlp_hypermodel` returns.
         directory: where trials are stored; use a ``tempfile.mkdtemp()`` folder.
-        max_trials, objective, seed: the budget, the logged metric to maximise, the sampling.
+        max_trials, objective: the budget and the logged metric to maximise.
+        seed: seeds the oracle's sampling; at least 1, because keras-tuner reads 0 as "no
+            seed" and draws one from Python's global ``random`` state instead
+            (``self.seed = seed or random.randint(1, 10000)`` in its ``oracle.py``).
         project_name: sub-folder name (default: ``kind``).
         initial_points: for ``"bayesian"``, the random trials before the Gaussian process
             guides (keras-tuner's default, 3 per hyperparameter, would spend a small budget).
@@ -661,7 +664,7 @@ def make_tuner(
     """
     check_choice(kind, "kind", TUNERS)
     max_trials = check_scalar(max_trials, "max_trials", int, low=1)
-    seed = check_scalar(seed, "seed", int, low=0)
+    seed = check_scalar(seed, "seed", int, low=1)
     if not isinstance(directory, str) or not directory:
         fail("directory", "a folder path (for example tempfile.mkdtemp())", directory)
     import_tensorflow()

@@ -351,7 +351,7 @@ def test_cross_validate_errors(tf):
 def test_tuners_run_and_table(tf, tmp_path, kind):
     x, y = _data(n=40)
     build = T.mlp_hypermodel(6, 3, learning_rates=(1e-3, 1e-2), units=(4, 8), hidden_layers=(1,))
-    tuner = T.make_tuner(kind, build, directory=str(tmp_path), max_trials=3, seed=0)
+    tuner = T.make_tuner(kind, build, directory=str(tmp_path), max_trials=3, seed=1)
     tuner.search(x[:30], y[:30], validation_data=(x[30:], y[30:]), epochs=1, verbose=0)
     table = T.trials_table(tuner)
     assert list(table["trial"]) == [1, 2, 3]
@@ -454,7 +454,7 @@ def test_tuner_through_a_cache_trains_each_configuration_once(tf, tmp_path):
     assert len(cache) == 1
     for kind in ("grid", "random"):
         tuner = T.make_tuner(
-            kind, build, directory=str(tmp_path / kind), max_trials=2, seed=0, cache=cache
+            kind, build, directory=str(tmp_path / kind), max_trials=2, seed=1, cache=cache
         )
         tuner.search(
             x[:60], y[:60], validation_data=(x[60:], y[60:]), epochs=2, batch_size=16, verbose=0
@@ -591,3 +591,9 @@ def test_plots_return_figures_and_check_input():
         plots.plot_trials({"grid": pd.DataFrame({"trial": [1]})})
     with pytest.raises(ValueError, match="kfold_errors: expected a 1-D array"):
         plots.plot_cv_spread([0.8, 0.9], [[0.8]])
+
+
+def test_make_tuner_refuses_seed_zero_which_keras_tuner_would_replace(tmp_path):
+    build = T.mlp_hypermodel(6, 3, learning_rates=(1e-3,), units=(4,), hidden_layers=(1,))
+    with pytest.raises(ValueError, match=r"seed: expected an integer >= 1, received 0"):
+        T.make_tuner("random", build, directory=str(tmp_path), seed=0)

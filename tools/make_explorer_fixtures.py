@@ -264,9 +264,10 @@ attention_explorer
 
 PART4 = [
     md(
-        "# Explorers of Chapters 8-9 (browser-test fixture)\n\n"
+        "# Explorers of Chapters 8-10 (browser-test fixture)\n\n"
         + INTRO.format(
-            chapters="Chapter 8 (`TuningExplorer`) and Chapter 9 (`ServiceExplorer`)",
+            chapters="Chapter 8 (`ScheduleExplorer`), Chapter 9 (`ServiceExplorer`) and "
+            "Chapter 10 (`ShardingExplorer`)",
             how="a few hundred of scikit-learn's 8x8 digits and a briefly trained softmax "
             "classifier",
         )
@@ -282,7 +283,7 @@ from pathlib import Path
 import keras
 
 from dlhelpers.data import load_digits, train_val_test_split
-from dlhelpers.explorers import ServiceExplorer, TuningExplorer
+from dlhelpers.explorers import ScheduleExplorer, ServiceExplorer, ShardingExplorer
 """
     ),
     md(
@@ -300,11 +301,11 @@ print("train", x_train.shape, "validation", x_val.shape, "test", x_test.shape)
 assert x_train.shape[1] == 64
 """
     ),
-    md("Chapter 8's explorer: each change retrains a small MLP for 5 epochs."),
+    md("Chapter 8's explorer: each change of schedule or peak rate retrains a small MLP."),
     code(
         """
-tuning_explorer = TuningExplorer((x_train[:200], y_train[:200], x_val, y_val), epochs=5)
-tuning_explorer
+schedule_explorer = ScheduleExplorer((x_train[:200], y_train[:200], x_val, y_val), epochs=2)
+schedule_explorer
 """,
         EXPLORER,
     ),
@@ -325,7 +326,7 @@ assert keras_path.is_file()
     ),
     code(
         """
-service_explorer = ServiceExplorer(keras_path, x_test[:20], y_test[:20], image_shape=(8, 8))
+service_explorer = ServiceExplorer(keras_path, x_test[:20])
 service_explorer
 """,
         EXPLORER,
@@ -342,6 +343,14 @@ service_explorer.controls["example"].value = 1
 assert "not reachable" in service_explorer.error
 print("service stopped:", "not reachable" in service_explorer.error)
 """
+    ),
+    md("Chapter 10's explorer: which rows each data-parallel worker trains on (no model)."),
+    code(
+        """
+sharding_explorer = ShardingExplorer(workers=2, global_batch=12, steps=4)
+sharding_explorer
+""",
+        EXPLORER,
     ),
 ]
 
