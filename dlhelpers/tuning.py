@@ -157,7 +157,8 @@ def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> Sw
         param: ``"learning_rate"``, ``"batch_size"``, ``"hidden_layers"``, ``"units"`` or
             ``"epochs"``; values: the values to try.
         data: ``(x_train, y_train, x_val, y_val)``.
-        cache, **fixed: passed to every :func:`train_mlp` run.
+        cache, fixed: passed to every :func:`train_mlp` run (``fixed`` are the keyword
+            arguments other than ``param``).
 
     Returns:
         ``SweepResult(param, values, histories)``, ``histories[i]`` the history of ``values[i]``.

@@ -101,3 +101,44 @@ def test_feedback_text_is_deterministic():
     assert str(ch07.check_dot_product_weights(stub)) == str(ch07.check_dot_product_weights(stub))
     wrong = lambda q, k: _softmax(q @ k.T, axis=0)  # noqa: E731
     assert str(ch07.check_dot_product_weights(wrong)) == str(ch07.check_dot_product_weights(wrong))
+
+
+# ------------------------------------------------------------ Exercise 4: a model
+def test_date_task_and_held_out_lines_are_disjoint():
+    task = ch07.date_task()
+    enc, dec = task.x_train
+    assert enc.shape == (1024, task.in_length) and dec.shape == task.y_train.shape
+    np.testing.assert_array_equal(dec[:, 1:], task.y_train[:, :-1])  # teacher forcing
+    held = ch07._held_out(task)
+    assert len(held.target) == 300
+    seen = set(task.in_vocab.decode(enc))
+    assert not seen & set(task.in_vocab.decode(held.encoder_input))
+
+
+def test_reference_model_passes_on_held_out_lines(tf):
+    feedback = ch07.check_date_model(ref.train_date_model)
+    assert feedback, str(feedback)
+    assert "held-out lines exactly right" in str(feedback)
+
+
+def test_untrained_model_fails_with_what_to_try(tf):
+    from dlhelpers import seq2seq
+
+    def untrained(task):
+        sizes = (len(task.in_vocab), len(task.out_vocab), task.in_length, task.out_length)
+        return seq2seq.build_encoder_decoder(*sizes, units=4, embed_dim=2)
+
+    feedback = ch07.check_date_model(untrained)
+    assert not feedback and "80% needed" in str(feedback)
+    assert "attention" in feedback.hint
+
+
+def test_date_model_checker_explains_bad_functions():
+    def stub(task):
+        raise NotImplementedError
+
+    assert "not written yet" in str(ch07.check_date_model(stub))
+    feedback = ch07.check_date_model(lambda task: None)
+    assert not feedback and "raised AttributeError" in str(feedback)
+    assert "return a trained Keras model" in feedback.hint
+    assert "expected a function train(task)" in str(ch07.check_date_model("model"))

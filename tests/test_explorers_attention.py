@@ -62,15 +62,17 @@ def test_explorer_needs_examples(setup):
 def test_explorer_needs_an_attention_model(tf):
     model = s.build_encoder_decoder(20, 10, 8, 5, units=4, embed_dim=2, attention=False)
     iv, ov = s.CharVocab("abc"), s.CharVocab("0123456")
-    with pytest.raises(ValueError, match="model: expected an encoder-decoder built with attention"):
+    with pytest.raises(
+        ValueError, match="model: expected an encoder-decoder with an Attention layer"
+    ):
         AttentionExplorer(model, iv, ov, 8, 5, ["abc"])
 
 
 def test_plot_temperatures_needs_temperatures():
     from dlhelpers.plots import plot_temperatures
 
-    with pytest.raises(ValueError, match=r"temperatures: expected at least one temperature"):
-        plot_temperatures(np.array([0.2, 0.3, 0.5]), [])
+    with pytest.raises(ValueError, match=r"distributions: expected a non-empty dict"):
+        plot_temperatures({})
 
 
 def test_plot_attention_draws_the_weights():
@@ -115,7 +117,7 @@ def test_plot_accuracy_by_group_and_temperatures():
     with pytest.raises(ValueError, match="results: expected at least one accuracy per group"):
         plot_accuracy_by_group({"a": {1: []}})
     p = np.array([0.1, 0.6, 0.3])
-    fig = plot_temperatures(p, [0.5, 2.0], labels="abc", top=3)
+    fig = plot_temperatures({t: apply_temperature(p, t) for t in (0.5, 2.0)}, labels="abc", top=3)
     bars = [b.get_height() for b in fig.axes[0].patches]
     order = [1, 2, 0]
     np.testing.assert_allclose(bars[:3], apply_temperature(p, 0.5)[order])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, fail
-from dlhelpers._validation import reject as _reject
+from dlhelpers._validation import check_array, fail, reject
 from dlhelpers.plots._common import axes_or_new
 
 __all__ = ["plot_attention", "plot_accuracy_by_group", "plot_temperatures"]
@@ -18,7 +17,7 @@ def _axes(ax, figsize):
 def _labels(tokens, n: int, name: str) -> list[str]:
     labels = list(tokens)
     if len(labels) != n:
-        _reject(name, f"{n} labels (one per row/column of weights)", f"{len(labels)} labels")
+        reject(name, f"{n} labels (one per row/column of weights)", f"{len(labels)} labels")
     return ["␣" if t == " " else t for t in labels]
 
 
@@ -73,12 +72,12 @@ def plot_accuracy_by_group(
     x = np.arange(len(groups))
     for i, (name, accs) in enumerate(results.items()):
         if list(accs) != groups:
-            _reject(
+            reject(
                 "results", f"the same groups {groups} for every model", f"{list(accs)} for {name!r}"
             )
         values = [np.atleast_1d(np.asarray(accs[g], dtype=float)) for g in groups]
         if any(v.size == 0 for v in values):
-            _reject("results", "at least one accuracy per group", f"an empty list for {name!r}")
+            reject("results", "at least one accuracy per group", f"an empty list for {name!r}")
         centres = x + (i - (len(results) - 1) / 2) * width
         bars = ax.bar(centres, [v.mean() for v in values], width, label=name)
         if any(v.size > 1 for v in values):
@@ -93,36 +92,30 @@ def plot_accuracy_by_group(
     return fig
 
 
-def plot_temperatures(probs, temperatures, labels=None, ax=None, top: int = 12):
+def plot_temperatures(distributions: dict, labels=None, ax=None, top: int = 12):
     """Bars of one next-character distribution re-shaped by several temperatures.
 
     Args:
-        probs: ``(vocab,)`` probabilities from a model.
-        temperatures: the temperatures to show.
+        distributions: ``{temperature: probabilities (vocab,)}``, e.g. from
+            ``seq2seq.apply_temperature``; bars follow the most likely entries first
+            (the same order at every temperature).
         labels: names of the ``vocab`` entries (characters).
         top: how many of the most likely entries to show.
 
     Returns:
         The matplotlib ``Figure``.
     """
-    from dlhelpers.seq2seq import apply_temperature
-
-    p = check_array(probs, "probs", ndim=1)
-    temperatures = list(np.atleast_1d(temperatures))
-    if not temperatures:
-        raise ValueError("temperatures: expected at least one temperature, received [].")
-    names = [str(i) for i in range(len(p))] if labels is None else _labels(labels, len(p), "labels")
-    order = np.argsort(p)[::-1][:top]
+    if not isinstance(distributions, dict) or not distributions:
+        fail("distributions", "a non-empty dict {temperature: probabilities}", distributions)
+    probs = [check_array(p, f"distributions[{t!r}]", ndim=1) for t, p in distributions.items()]
+    n = len(probs[0])
+    names = [str(i) for i in range(n)] if labels is None else _labels(labels, n, "labels")
+    order = np.argsort(probs[0])[::-1][:top]
     fig, ax = _axes(ax, (6, 2.8))
-    width = 0.8 / len(temperatures)
-    for i, t in enumerate(temperatures):
-        q = apply_temperature(p, t)
-        ax.bar(
-            np.arange(len(order)) + (i - (len(temperatures) - 1) / 2) * width,
-            q[order],
-            width,
-            label=f"T = {t:g}",
-        )
+    width = 0.8 / len(probs)
+    for i, (t, p) in enumerate(zip(distributions, probs, strict=True)):
+        offset = (i - (len(probs) - 1) / 2) * width
+        ax.bar(np.arange(len(order)) + offset, p[order], width, label=f"T = {t:g}")
     ax.set_xticks(range(len(order)), [names[j] for j in order])
     ax.set_ylabel("probability")
     ax.set_xlabel("next character (most likely first)")

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_scalar,
-    fail,
-)
-from dlhelpers._validation import reject as _reject
+from dlhelpers._validation import check_array, check_scalar, fail, reject
 from dlhelpers.scratch.backprop import softmax  # one softmax for the whole course
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention"]
@@ -104,39 +99,11 @@ def scaled_dot_product_attention(query, key, value, mask=None, scale=None):
     return weights @ v, weights
 
 
-def _split_weights(weights, use_bias):
-    ws = [np.asarray(w, dtype=float) for w in weights]
-    want = 8 if use_bias else 4
-    if len(ws) != want:
-        _reject(
-            "weights",
-            f"{want} arrays (MultiHeadAttention.get_weights() order: query, key, "
-            "value and output kernels" + (" each followed by its bias)" if use_bias else ")"),
-            f"{len(ws)} arrays",
-        )
-    if use_bias:
-        return ws[0::2], ws[1::2]
-    return ws, [None] * 4
-
-
-def _project(x, kernel, bias, name):
-    """Keras' EinsumDense ``(N, T, d) x (d, heads, size) -> (N, T, heads, size)``."""
-    if kernel.ndim != 3 or kernel.shape[0] != x.shape[-1]:
-        fail(f"weights ({name} kernel)", f"shape ({x.shape[-1]}, heads, size)", kernel)
-    out = np.einsum("ntd,dhk->nthk", x, kernel)
-    if bias is not None:
-        if bias.shape != kernel.shape[1:]:
-            fail(f"weights ({name} bias)", f"shape {kernel.shape[1:]}", bias)
-        out = out + bias
-    return out
-
-
 def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias=True):
     """``keras.layers.MultiHeadAttention`` in NumPy, with the layer's own weights.
 
-    Each head projects the query, key and value, runs scaled dot-product
-    attention (scale ``1 / sqrt(key_dim)``), and the heads' outputs are
-    projected back and summed by the output kernel.
+    Each head projects the query, key and value, runs scaled dot-product attention
+    (scale ``1 / sqrt(key_dim)``), and the output kernel projects the heads back and sums them.
 
     Args:
         query: ``(N, Tq, d_query)`` array.
@@ -157,7 +124,7 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
             ``return_attention_scores=True``).
 
     Raises:
-        ValueError: wrong ranks, mismatched lengths or weight shapes.
+        ValueError: wrong ranks, mismatched lengths, or not the layer's number of weights.
     """
     q = check_array(query, "query", ndim=3)
     v = check_array(value, "value", ndim=3)
@@ -167,35 +134,25 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
             f"key, value: expected the same batch size and length Tv, received key {k.shape} "
             f"and value {v.shape}."
         )
-    if q.shape[0] != v.shape[0]:
-        raise ValueError(
-            f"query, value: expected the same batch size N, received {q.shape[0]} and {v.shape[0]}."
-        )
-    (wq, wk, wv, wo), (bq, bk, bv, bo) = _split_weights(weights, use_bias)
-    qh = _project(q, wq, bq, "query")
-    kh = _project(k, wk, bk, "key")
-    vh = _project(v, wv, bv, "value")
-    if qh.shape[2:] != kh.shape[2:] or vh.shape[2] != qh.shape[2]:
-        _reject(
+    ws = [np.asarray(w, dtype=float) for w in weights]
+    if len(ws) != 4 * (1 + use_bias):
+        order = "query, key, value and output kernels" + (", each with its bias" * use_bias)
+        reject(
             "weights",
-            f"query and key kernels with the same (heads, key_dim)={qh.shape[2:]} "
-            f"and a value kernel with {qh.shape[2]} heads",
-            f"key {wk.shape}, value {wv.shape}",
+            f"{4 * (1 + use_bias)} arrays (get_weights() order: {order})",
+            f"{len(ws)} arrays",
         )
-    heads, key_dim = qh.shape[2:]
-    n, tq, tv = q.shape[0], q.shape[1], k.shape[1]
-    # fold heads into the batch: (N, T, H, k) -> (N*H, T, k)
-    fold = lambda a: a.transpose(0, 2, 1, 3).reshape(n * heads, a.shape[1], a.shape[3])  # noqa: E731
-    m = None
-    if mask is not None:
-        m = np.repeat(_check_mask(mask, n, tq, tv), heads, axis=0)
+    (wq, wk, wv, wo), (bq, bk, bv, bo) = (ws[0::2], ws[1::2]) if use_bias else (ws, [0] * 4)
+    # project, then fold the heads into the batch: (N, T, d) -> (N, T, H, k) -> (N*H, T, k)
+    heads, n, tq, tv = wq.shape[1], q.shape[0], q.shape[1], k.shape[1]
+
+    def fold(x, kernel, bias):
+        a = np.einsum("ntd,dhk->nthk", x, kernel) + bias
+        return a.transpose(0, 2, 1, 3).reshape(n * heads, a.shape[1], a.shape[3])
+
+    m = None if mask is None else np.repeat(_check_mask(mask, n, tq, tv), heads, axis=0)
     out, w = scaled_dot_product_attention(
-        fold(qh), fold(kh), fold(vh), mask=m, scale=1.0 / np.sqrt(key_dim)
+        fold(q, wq, bq), fold(k, wk, bk), fold(v, wv, bv), mask=m, scale=1 / np.sqrt(wq.shape[2])
     )
     out = out.reshape(n, heads, tq, -1).transpose(0, 2, 1, 3)  # (N, Tq, H, value_dim)
-    if wo.ndim != 3 or wo.shape[:2] != (heads, vh.shape[3]):
-        fail("weights (output kernel)", f"shape ({heads}, {vh.shape[3]}, d_out)", wo)
-    result = np.einsum("nthv,hvo->nto", out, wo)
-    if bo is not None:
-        result = result + bo
-    return result, w.reshape(n, heads, tq, tv)
+    return np.einsum("nthv,hvo->nto", out, wo) + bo, w.reshape(n, heads, tq, tv)
