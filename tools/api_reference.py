@@ -30,6 +30,8 @@ MODULES = [
     "dlhelpers.seq2seq",
     "dlhelpers.tuning",
     "dlhelpers.serve",
+    "dlhelpers.scaleout",
+    "dlhelpers.exercises",
 ]
 
 
