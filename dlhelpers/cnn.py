@@ -1,5 +1,6 @@
 """Convolutional networks in practice (Chapter 4): model builders, shifted digits,
-adversarial examples (FGSM), saliency maps and parameter counts.
+adversarial examples (FGSM) and parameter counts. (Saliency maps are inspection:
+:mod:`dlhelpers.inspect.saliency`.)
 
 TensorFlow is imported inside the functions that need it, never at import time.
 """
@@ -11,31 +12,23 @@ import numpy as np
 from dlhelpers._tf import import_tensorflow
 from dlhelpers._validation import (
     check_array,
-    check_pair,
     check_same_length,
     check_scalar,
     fail,
 )
+from dlhelpers.inspect.core import keras_module
+from dlhelpers.inspect.saliency import input_gradient, score_model
 
 __all__ = [
     "accuracy",
     "build_digit_cnn",
     "build_dense_net",
-    "conv_param_count",
     "dense_param_count",
     "shift_images",
     "accuracy_vs_shift",
     "fgsm",
     "accuracy_vs_epsilon",
-    "saliency",
 ]
-
-
-def _keras():
-    import_tensorflow()
-    import keras
-
-    return keras
 
 
 def _check_units(values, name: str) -> tuple[int, ...]:
@@ -43,7 +36,21 @@ def _check_units(values, name: str) -> tuple[int, ...]:
         values = (values,)
     if not isinstance(values, (tuple, list)):
         fail(name, "an int or a tuple of ints", values)
-    return tuple(check_scalar(v, name, int, low=1) for v in values)
+    return tuple(int(check_scalar(v, name, int, low=1)) for v in values)
+
+
+def _check_input_shape(shape) -> tuple[int, int, int]:
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 3):
+        fail("input_shape", "a tuple (height, width, channels)", shape)
+    return tuple(check_scalar(s, "input_shape", int, low=1) for s in shape)
+
+
+def _common(units, name, input_shape, num_classes, dropout, seed):
+    """The checks both builders share (Keras words the others clearly itself)."""
+    units = _check_units(units, name)
+    check_scalar(num_classes, "num_classes", int, low=2)
+    check_scalar(dropout, "dropout", float, low=0, high=1, closed="left")
+    return units, _check_input_shape(input_shape), check_scalar(seed, "seed", int, low=0)
 
 
 def build_digit_cnn(
@@ -58,17 +65,16 @@ def build_digit_cnn(
     num_classes: int = 10,
     seed: int = 0,
 ):
-    """A small CNN for digits, with each of the nine steps as its own named layer.
+    """A small CNN for digits, each step its own named layer (Chapter 4 writes it out first).
 
-    Layers: ``input`` -> optional ``augment`` block (``rotate``, ``shift``, only
-    active in training) -> for each ``i``: ``conv{i}`` (3x3, linear), ``relu{i}``,
-    ``pool{i}`` (2x2 max) -> ``flatten`` -> ``dropout`` -> ``dense`` (ReLU) ->
-    ``scores`` (linear, the logits) -> ``output`` (softmax over ``num_classes``).
-    Gradients of ``scores`` do not vanish on confident inputs the way those of the
-    clipped softmax probabilities do (use ``logits_layer="scores"`` in ``fgsm``/``saliency``).
+    Layers: optional ``augment`` block (``rotate``, ``shift``, active in training only) ->
+    for each ``i``: ``conv{i}`` (3x3, linear), ``relu{i}``, ``pool{i}`` (2x2 max) ->
+    ``flatten`` -> ``dropout`` -> ``dense`` (ReLU) -> ``scores`` (the logits) -> ``output``
+    (softmax). Use ``logits_layer="scores"`` in ``fgsm``/``saliency``: gradients of the
+    scores do not vanish on confident inputs as those of the clipped probabilities do.
 
     Args:
-        filters: number of filters of each convolution block (an int or a tuple).
+        filters: filters of each convolution block (an int or a tuple).
         dense_units: width of the fully connected hidden layer.
         dropout: dropout rate before the dense layer, in [0, 1).
         augment: add random rotation and translation layers (training only).
@@ -76,19 +82,17 @@ def build_digit_cnn(
         shift: largest shift, as a fraction of the height and width.
         input_shape: ``(H, W, C)`` of one image.
         num_classes: size of the softmax output.
-        seed: seed of the weight initialisers and of the augmentation.
+        seed: seed of the weight initialisers, the dropout and the augmentation.
 
     Returns:
         An uncompiled ``keras.Sequential`` model named ``digit_cnn``.
     """
-    keras = _keras()
-    layers = keras.layers
-    filters = _check_units(filters, "filters")
-    dense_units = check_scalar(dense_units, "dense_units", int, low=1)
-    dropout = check_scalar(dropout, "dropout", float, low=0, high=1, closed="left")
-    num_classes = check_scalar(num_classes, "num_classes", int, low=2)
-    seed = check_scalar(seed, "seed", int, low=0)
-    input_shape = _check_input_shape(input_shape)
+    keras = keras_module()
+    layers, glorot = keras.layers, keras.initializers.GlorotUniform
+    filters, input_shape, seed = _common(
+        filters, "filters", input_shape, num_classes, dropout, seed
+    )
+    dense_units = int(check_scalar(dense_units, "dense_units", int, low=1))
     side = min(input_shape[:2])
     for _ in filters:
         side = (side - 2) // 2
@@ -99,34 +103,18 @@ def build_digit_cnn(
                 f"(filters={filters})",
                 input_shape,
             )
-    init = keras.initializers
     stack = [keras.Input(input_shape, name="input")]
     if augment:
-        stack.append(
-            keras.Sequential(
-                [
-                    layers.RandomRotation(
-                        check_scalar(rotation, "rotation", float, low=0),
-                        fill_mode="constant",
-                        seed=seed,
-                        name="rotate",
-                    ),
-                    layers.RandomTranslation(
-                        check_scalar(shift, "shift", float, low=0),
-                        check_scalar(shift, "shift", float, low=0),
-                        fill_mode="constant",
-                        seed=seed + 1,
-                        name="shift",
-                    ),
-                ],
-                name="augment",
-            )
-        )
+        moves = [
+            layers.RandomRotation(rotation, fill_mode="constant", seed=seed, name="rotate"),
+            layers.RandomTranslation(
+                shift, shift, fill_mode="constant", seed=seed + 1, name="shift"
+            ),
+        ]
+        stack.append(keras.Sequential(moves, name="augment"))
     for i, f in enumerate(filters, start=1):
         stack += [
-            layers.Conv2D(
-                f, 3, kernel_initializer=init.GlorotUniform(seed + 10 * i), name=f"conv{i}"
-            ),
+            layers.Conv2D(f, 3, kernel_initializer=glorot(seed + 10 * i), name=f"conv{i}"),
             layers.ReLU(name=f"relu{i}"),
             layers.MaxPooling2D(2, name=f"pool{i}"),
         ]
@@ -134,16 +122,9 @@ def build_digit_cnn(
         layers.Flatten(name="flatten"),
         layers.Dropout(dropout, seed=seed + 2, name="dropout"),
         layers.Dense(
-            dense_units,
-            activation="relu",
-            kernel_initializer=init.GlorotUniform(seed + 3),
-            name="dense",
+            dense_units, activation="relu", kernel_initializer=glorot(seed + 3), name="dense"
         ),
-        layers.Dense(
-            num_classes,
-            kernel_initializer=init.GlorotUniform(seed + 4),
-            name="scores",
-        ),
+        layers.Dense(num_classes, kernel_initializer=glorot(seed + 4), name="scores"),
         layers.Activation("softmax", name="output"),
     ]
     return keras.Sequential(stack, name="digit_cnn")
@@ -159,64 +140,29 @@ def build_dense_net(
 ):
     """A fully connected network on flattened images, for comparing with a CNN.
 
-    Args:
-        units: width of each hidden ReLU layer (an int or a tuple).
-        input_shape: ``(H, W, C)`` of one image.
-        num_classes: size of the softmax output.
-        dropout: dropout rate after each hidden layer, in [0, 1).
-        seed: seed of the weight initialisers.
+    Layers: ``flatten`` -> for each ``i``: ``hidden{i}`` (ReLU), ``dropout{i}`` -> ``output``
+    (softmax). Arguments as :func:`build_digit_cnn` (``units``: width of each hidden layer).
 
     Returns:
         An uncompiled ``keras.Sequential`` model named ``dense_net``.
     """
-    keras = _keras()
-    layers = keras.layers
-    units = _check_units(units, "units")
-    num_classes = check_scalar(num_classes, "num_classes", int, low=2)
-    dropout = check_scalar(dropout, "dropout", float, low=0, high=1, closed="left")
-    seed = check_scalar(seed, "seed", int, low=0)
-    init = keras.initializers
-    stack = [
-        keras.Input(_check_input_shape(input_shape), name="input"),
-        layers.Flatten(name="flatten"),
-    ]
+    keras = keras_module()
+    layers, glorot = keras.layers, keras.initializers.GlorotUniform
+    units, input_shape, seed = _common(units, "units", input_shape, num_classes, dropout, seed)
+    stack = [keras.Input(input_shape, name="input"), layers.Flatten(name="flatten")]
     for i, u in enumerate(units, start=1):
         stack += [
             layers.Dense(
-                u,
-                activation="relu",
-                kernel_initializer=init.GlorotUniform(seed + i),
-                name=f"hidden{i}",
+                u, activation="relu", kernel_initializer=glorot(seed + i), name=f"hidden{i}"
             ),
             layers.Dropout(dropout, seed=seed + 100 + i, name=f"dropout{i}"),
         ]
     stack.append(
         layers.Dense(
-            num_classes,
-            activation="softmax",
-            kernel_initializer=init.GlorotUniform(seed),
-            name="output",
+            num_classes, activation="softmax", kernel_initializer=glorot(seed), name="output"
         )
     )
     return keras.Sequential(stack, name="dense_net")
-
-
-def _check_input_shape(shape) -> tuple[int, int, int]:
-    if not (isinstance(shape, (tuple, list)) and len(shape) == 3):
-        fail("input_shape", "a tuple (height, width, channels)", shape)
-    return tuple(check_scalar(s, "input_shape", int, low=1) for s in shape)
-
-
-def conv_param_count(kernel_size, in_channels: int, filters: int, *, use_bias: bool = True) -> int:
-    """Trainable parameters of a ``Conv2D`` layer: ``kh * kw * C_in * filters (+ filters)``.
-
-    The count does not depend on the image size: the same kernel slides over
-    every position (parameter sharing).
-    """
-    kh, kw = check_pair(kernel_size, "kernel_size")
-    in_channels = check_scalar(in_channels, "in_channels", int, low=1)
-    filters = check_scalar(filters, "filters", int, low=1)
-    return kh * kw * in_channels * filters + (filters if use_bias else 0)
 
 
 def dense_param_count(in_features: int, units: int, *, use_bias: bool = True) -> int:
@@ -318,31 +264,6 @@ def accuracy_vs_shift(model, images, labels, shifts, *, axis: str = "x") -> np.n
     return np.mean(pred == labels, axis=1).astype(np.float64)
 
 
-def _score_model(model, logits_layer):
-    """``model`` itself, or a sub-model from its inputs to the layer ``logits_layer``."""
-    if logits_layer is None:
-        return model
-    keras = _keras()
-    names = [layer.name for layer in model.layers]
-    if not isinstance(logits_layer, str) or logits_layer not in names:
-        fail(
-            "logits_layer",
-            f"None or the name of a layer of the model, one of {names}",
-            logits_layer,
-        )
-    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
-    return keras.Model(inputs, model.get_layer(logits_layer).output)
-
-
-def _input_gradient(model, x, loss_fn):
-    tf = import_tensorflow()
-    x = tf.convert_to_tensor(x)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        loss = loss_fn(model(x, training=False))
-    return tape.gradient(loss, x).numpy()
-
-
 def fgsm(
     model,
     x,
@@ -380,7 +301,8 @@ def fgsm(
 def _fgsm_steps(model, x, y, epsilons, clip, from_logits, logits_layer) -> list[np.ndarray]:
     """FGSM examples for every epsilon from ONE input gradient: the sign does not depend on it."""
     tf = import_tensorflow()
-    keras = _keras()
+
+    keras = keras_module()
     x = check_array(x, "x", ndim=(2, 3, 4, 5)).astype(np.float32)
     y = check_array(y, "y", ndim=1, dtype=None)
     check_same_length(x=x, y=y)
@@ -392,7 +314,7 @@ def _fgsm_steps(model, x, y, epsilons, clip, from_logits, logits_layer) -> list[
     ):
         fail("clip", "a pair (low, high) with low < high, or None", clip)
     if logits_layer is not None:
-        model, from_logits = _score_model(model, logits_layer), True
+        model, from_logits = score_model(model, x, logits_layer), True
     labels = tf.constant(y)
 
     def loss_fn(out):
@@ -400,7 +322,7 @@ def _fgsm_steps(model, x, y, epsilons, clip, from_logits, logits_layer) -> list[
             keras.losses.sparse_categorical_crossentropy(labels, out, from_logits=from_logits)
         )
 
-    direction = np.sign(_input_gradient(model, x, loss_fn))
+    direction = np.sign(input_gradient(model, x, loss_fn))
     steps = []
     for epsilon in epsilons:
         x_adv = x + np.float32(epsilon) * direction
@@ -436,69 +358,3 @@ def accuracy_vs_epsilon(
     attacked = _fgsm_steps(model, x, y, epsilons, clip, from_logits, logits_layer)
     pred = _predict_classes(model, np.concatenate(attacked)).reshape(len(epsilons), len(y))
     return np.mean(pred == y, axis=1).astype(np.float64)
-
-
-def saliency(
-    model,
-    x,
-    class_index=None,
-    *,
-    samples: int = 1,
-    noise: float = 0.0,
-    seed: int = 0,
-    logits_layer: str | None = None,
-) -> np.ndarray:
-    """Gradient saliency: how much each pixel moves one class's output.
-
-    The map is ``|d output[class] / d x|``, the largest over colour channels
-    (Simonyan et al., 2014). Bright pixels are those whose small change would
-    move the class's output most. Single gradients are noisy; with ``samples > 1``
-    the maps of ``samples`` noisy copies ``x + N(0, noise^2)`` are averaged
-    (SmoothGrad, Smilkov et al., 2017), the class staying that of the clean input.
-
-    Args:
-        model: a Keras classifier.
-        x: ``(N, H, W, C)`` inputs.
-        class_index: the class to explain: ``None`` (the predicted class of each
-            input), an int (the same class for all), or an ``(N,)`` int array.
-        samples: number of noisy copies to average (1 with ``noise=0``: plain gradient);
-            all ``samples * N`` copies go through the model as one batch.
-        noise: standard deviation of the added Gaussian noise, >= 0.
-        seed: seed of the noise.
-        logits_layer: name of a layer giving the pre-softmax scores; the map is then
-            the gradient of the class's score, which does not vanish when the softmax
-            saturates on a confident prediction.
-
-    Returns:
-        ``(N, H, W)`` float32 array, >= 0.
-    """
-    tf = import_tensorflow()
-    x = check_array(x, "x", ndim=4).astype(np.float32)
-    samples = check_scalar(samples, "samples", int, low=1)
-    noise = check_scalar(noise, "noise", float, low=0)
-    seed = check_scalar(seed, "seed", int, low=0)
-    model = _score_model(model, logits_layer)
-    n = len(x)
-    probs = model(x, training=False).numpy()
-    k = probs.shape[-1]
-    if class_index is None:
-        classes = np.argmax(probs, axis=-1)
-    elif isinstance(class_index, (int, np.integer)) and not isinstance(class_index, bool):
-        classes = np.full(n, int(class_index))
-    else:
-        classes = np.asarray(class_index)
-        if classes.shape != (n,) or classes.dtype.kind not in "iu":
-            fail("class_index", f"None, an int or an ({n},) int array", class_index)
-    if np.any(classes < 0) or np.any(classes >= k):
-        fail("class_index", f"classes in 0..{k - 1}", class_index)
-    if noise:
-        # all noisy copies in one batch, one gradient call (each image's gradient depends
-        # only on that image, since the model runs with training=False)
-        draws = np.random.default_rng(seed).normal(0.0, noise, (samples, *x.shape))
-        noisy = (x[None] + draws.astype(np.float32)).reshape(samples * n, *x.shape[1:])
-    else:  # every copy would be the same: one gradient is enough
-        noisy, samples = x, 1
-    mask = tf.one_hot(np.tile(classes, samples), k, dtype=probs.dtype)
-    grad = _input_gradient(model, noisy, lambda out: tf.reduce_sum(out * mask))
-    maps = np.abs(grad).max(axis=-1).reshape(samples, n, *x.shape[1:3]).astype(np.float64)
-    return maps.mean(axis=0).astype(np.float32)

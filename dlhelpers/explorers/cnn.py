@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import NamedTuple
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_scalar,
-)
+from dlhelpers._validation import check_array, check_choice, check_scalar, fail
 from dlhelpers.explorers._base import Explorer
-from dlhelpers.plots.cnn import conv_layout, draw_conv_layout, draw_kernel
-from dlhelpers.scratch.conv import PADDINGS, classic_kernels, conv2d
+from dlhelpers.plots.cnn import draw_conv_layout, draw_kernel
+from dlhelpers.scratch.conv import PADDINGS, classic_kernels, conv2d, conv_layout
 
 __all__ = ["ConvArithmeticExplorer", "KernelExplorer"]
 
 CELLS = [f"k{i}{j}" for i in range(3) for j in range(3)]
 
 
-class _Holding:
-    """Context manager: while active, the explorer ignores control changes it makes itself."""
-
-    def __init__(self, explorer):
-        self.explorer = explorer
-
-    def __enter__(self):
-        self.explorer._holding = True
-
-    def __exit__(self, *exc):
-        self.explorer._holding = False
+@contextlib.contextmanager
+def _holding(explorer):
+    """While active, the explorer ignores the control changes it makes itself."""
+    explorer._holding = True
+    try:
+        yield
+    finally:
+        explorer._holding = False
 
 
 def _grey_image(image, size: int) -> np.ndarray:
@@ -108,10 +102,8 @@ class KernelExplorer(Explorer):
         """Put a whole 3x3 kernel into the cells at once (one redraw)."""
         kernel = check_array(kernel, "kernel", ndim=2)
         if kernel.shape != (3, 3):
-            from dlhelpers._validation import fail
-
             fail("kernel", "a 3x3 array", kernel)
-        with _Holding(self):
+        with _holding(self):
             for name, value in zip(CELLS, kernel.ravel(), strict=True):
                 self.controls[name].value = float(value)
             self.controls["preset"].value = self._matching_preset(kernel)
@@ -126,7 +118,7 @@ class KernelExplorer(Explorer):
     def _on_change(self, change) -> None:
         if self._holding:
             return
-        with _Holding(self):
+        with _holding(self):
             if change["owner"] is self.controls["preset"]:
                 if change["new"] != "custom":
                     for name, value in zip(CELLS, self.presets[change["new"]].ravel(), strict=True):
@@ -162,7 +154,7 @@ class KernelExplorer(Explorer):
 class ArithmeticResult(NamedTuple):
     """What the conv-arithmetic explorer computed."""
 
-    layout: object  # dlhelpers.plots.ConvLayout
+    layout: object  # dlhelpers.scratch.ConvLayout
     position: int
     formula: str
 
@@ -186,33 +178,23 @@ class ConvArithmeticExplorer(Explorer):
 
         check_choice(padding, "padding", PADDINGS)
         self._holding = False
-        slider = dict(continuous_update=False, layout=widgets.Layout(width="260px"))
+
+        def slider(name, value, high, description, low=1):
+            return widgets.IntSlider(
+                value=check_scalar(value, name, int, low=low, high=high),
+                min=low,
+                max=high,
+                description=description,
+                continuous_update=False,
+                layout=widgets.Layout(width="260px"),
+            )
+
         controls = {
-            "size": widgets.IntSlider(
-                value=check_scalar(size, "size", int, low=1, high=12),
-                min=1,
-                max=12,
-                description="input",
-                **slider,
-            ),
-            "kernel_size": widgets.IntSlider(
-                value=check_scalar(kernel_size, "kernel_size", int, low=1, high=7),
-                min=1,
-                max=7,
-                description="kernel",
-                **slider,
-            ),
-            "strides": widgets.IntSlider(
-                value=check_scalar(strides, "strides", int, low=1, high=4),
-                min=1,
-                max=4,
-                description="stride",
-                **slider,
-            ),
+            "size": slider("size", size, 12, "input"),
+            "kernel_size": slider("kernel_size", kernel_size, 7, "kernel"),
+            "strides": slider("strides", strides, 4, "stride"),
             "padding": widgets.ToggleButtons(options=list(PADDINGS), value=padding),
-            "position": widgets.IntSlider(
-                value=0, min=0, max=143, description="output cell", **slider
-            ),
+            "position": slider("position", 0, 143, "output cell", low=0),
         }
         super().__init__(controls, title="Where does the kernel land?")
 
@@ -239,7 +221,7 @@ class ConvArithmeticExplorer(Explorer):
         if self.error is None and self.result is not None:
             last = self.result.layout.output**2 - 1
             if self.controls["position"].max != last:
-                with _Holding(self):
+                with _holding(self):
                     self.controls["position"].max = last
 
     def _on_change(self, change) -> None:

@@ -1,24 +1,17 @@
-"""Plots for Chapter 3: kernels and their feature maps, where a kernel lands, pooling."""
+"""Plots for Chapter 3: kernels and their feature maps, where a kernel lands, pooling.
+
+Arrays in, Figure out: the numbers come from :mod:`dlhelpers.scratch`, computed by the caller.
+"""
 
 from __future__ import annotations
-
-from typing import NamedTuple
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from dlhelpers._validation import (
-    check_array,
-    check_pair,
-    check_scalar,
-    fail,
-)
-from dlhelpers.scratch.conv import _padding, avg_pool2d, conv_padding, max_pool2d
+from dlhelpers._validation import check_array, check_scalar, fail
 
 __all__ = [
-    "ConvLayout",
-    "conv_layout",
     "draw_conv_layout",
     "draw_kernel",
     "plot_conv_arithmetic",
@@ -28,8 +21,7 @@ __all__ = [
 
 
 def _figure(figsize, dpi=75) -> Figure:
-    # through pyplot, so that `fig = plot_...(...)` shows once in a notebook
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # through pyplot: `fig = plot_...(...)` shows once
 
     return plt.figure(figsize=figsize, dpi=dpi, layout="constrained")
 
@@ -90,53 +82,10 @@ def plot_kernel_maps(image, kernels, maps, names=None, *, figsize=None) -> Figur
 
 
 # --------------------------------------------------------------------------- arithmetic
-class ConvLayout(NamedTuple):
-    """Where a kernel lands along both axes of a square input.
-
-    Attributes:
-        size, kernel_size, strides, padding: the arguments.
-        before, after: padding cells before (top/left) and after (bottom/right).
-        output: output cells per axis.
-        starts: first padded-input index of every window along one axis.
-        unseen: input cells (per axis) that no window covers.
-    """
-
-    size: int
-    kernel_size: int
-    strides: int
-    padding: str
-    before: int
-    after: int
-    output: int
-    starts: tuple[int, ...]
-    unseen: tuple[int, ...]
-
-
-def conv_layout(
-    size: int, kernel_size: int, strides: int = 1, padding: str = "valid"
-) -> ConvLayout:
-    """Compute where each window of a convolution lands (Keras padding rules).
-
-    Raises:
-        ValueError: as :func:`dlhelpers.scratch.conv_padding` (for instance a
-            kernel larger than the input with ``"valid"``).
-    """
-    pad = conv_padding(size, kernel_size, strides, padding)
-    starts = tuple(i * strides for i in range(pad.output))
-    covered = np.zeros(size + pad.before + pad.after, dtype=bool)
-    for s in starts:
-        covered[s : s + kernel_size] = True
-    unseen = tuple(
-        int(i) - pad.before for i in np.flatnonzero(~covered) if pad.before <= i < pad.before + size
-    )
-    return ConvLayout(
-        size, kernel_size, strides, padding, pad.before, pad.after, pad.output, starts, unseen
-    )
-
-
-def draw_conv_layout(fig: Figure, layout: ConvLayout, position: int = 0) -> None:
+def draw_conv_layout(fig: Figure, layout, position: int = 0) -> None:
     """Draw the padded input with one window highlighted, and the output grid, onto ``fig``.
 
+    ``layout`` is a :class:`dlhelpers.scratch.ConvLayout` (from ``scratch.conv_layout``).
     Input rows and columns are numbered from 0 at the first real (unpadded) cell;
     output cells from 0 too. ``position`` is a row-major output index.
 
@@ -194,58 +143,37 @@ def draw_conv_layout(fig: Figure, layout: ConvLayout, position: int = 0) -> None
         ax.set_title(title, fontsize=9)
 
 
-def plot_conv_arithmetic(
-    size: int,
-    kernel_size: int,
-    strides: int = 1,
-    padding: str = "valid",
-    *,
-    position: int = 0,
-    figsize=(6, 3),
-) -> Figure:
-    """Show where a ``kernel_size`` window lands on a ``size x size`` input.
+def plot_conv_arithmetic(layout, *, position: int = 0, figsize=(6, 3)) -> Figure:
+    """Show where the windows of ``layout`` (``scratch.conv_layout(...)``) land on the input.
 
     Grey cells are padding, pink cells are input cells no window covers, blue
-    dots mark the top-left corner of every window, the red square is the
-    window of output cell ``position`` (row-major), highlighted on the right.
-
-    Returns:
-        The matplotlib Figure.
+    dots mark the top-left corner of every window, the red square is the window of
+    output cell ``position`` (row-major), highlighted on the right.
 
     Raises:
-        ValueError: an impossible combination (see :func:`conv_layout`), or a
-            ``position`` outside ``0 .. output**2 - 1``.
+        ValueError: a ``position`` outside ``0 .. output**2 - 1``.
     """
-    layout = conv_layout(size, kernel_size, strides, padding)
-    check_scalar(position, "position", int, low=0, high=layout.output**2 - 1)
     fig = _figure(figsize)
     draw_conv_layout(fig, layout, position)
     return fig
 
 
 # --------------------------------------------------------------------------- pooling
-def plot_pooling(
-    image, pool_size: int = 2, strides=None, padding: str = "valid", *, figsize=(7, 2.6)
-) -> Figure:
-    """A small 2-D grid of numbers, its max pooling and its average pooling, side by side.
+def plot_pooling(image, pooled: dict, *, window=None, figsize=(7, 2.6)) -> Figure:
+    """A small 2-D grid of numbers and its pooled versions, side by side, numbers in the cells.
 
     Args:
-        image: a small ``(H, W)`` array (numbers are written in the cells).
-        pool_size, strides, padding: as :func:`dlhelpers.scratch.max_pool2d`.
+        image: a small ``(H, W)`` array.
+        pooled: ``{title: (H', W') array}``, e.g. the max and the average pooling of ``image``.
+        window: ``(ph, pw)`` of non-overlapping windows to outline on the input, or ``None``.
 
     Returns:
         The matplotlib Figure.
     """
     image = check_array(image, "image", ndim=2)
-    padding = _padding(padding)
-    x = image[None, :, :, None]
-    panels = [
-        ("input", image),
-        ("max pooling", max_pool2d(x, pool_size, strides, padding)[0, ..., 0]),
-        ("average pooling", avg_pool2d(x, pool_size, strides, padding)[0, ..., 0]),
-    ]
+    panels = [("input", image)] + [(t, check_array(g, "pooled", ndim=2)) for t, g in pooled.items()]
     fig = _figure(figsize)
-    axes = fig.subplots(1, 3, width_ratios=[p[1].shape[1] for p in panels])
+    axes = fig.subplots(1, len(panels), width_ratios=[p[1].shape[1] for p in panels])
     # one colour scale for all panels; the top 40% of the colour map is left unused so that
     # black numbers stay readable on the darkest cells (any sign, constant grids too)
     lo, hi = float(image.min()), float(image.max())
@@ -257,10 +185,9 @@ def plot_pooling(
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(title, fontsize=9)
-    ph, pw = check_pair(pool_size, "pool_size")
-    if padding == "valid" and (strides is None or check_pair(strides, "strides") == (ph, pw)):
-        for k in range(0, image.shape[0] + 1, ph):  # non-overlapping windows: outline them
+    if window is not None:  # non-overlapping windows: outline them
+        for k in range(0, image.shape[0] + 1, window[0]):
             axes[0].axhline(k - 0.5, color="k", lw=1.2)
-        for k in range(0, image.shape[1] + 1, pw):
+        for k in range(0, image.shape[1] + 1, window[1]):
             axes[0].axvline(k - 0.5, color="k", lw=1.2)
     return fig

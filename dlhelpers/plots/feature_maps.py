@@ -26,12 +26,13 @@ __all__ = [
 ]
 
 
-def _grid(n: int, ncols: int, cell: float = 0.9, dpi: int = 72, title_space: float = 0.0):
+def _grid(n: int, ncols: int, cell: float = 0.9, dpi: int = 72, title_space: float = 0.0, fig=None):
+    """``n`` tick-less panels in rows of ``ncols`` on ``fig`` (a new pyplot figure by default)."""
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
-    fig = plt.figure(
-        figsize=(cell * ncols, cell * nrows + title_space), dpi=dpi, layout="constrained"
-    )
+    if fig is None:
+        size = (cell * ncols, cell * nrows + title_space)
+        fig = plt.figure(figsize=size, dpi=dpi, layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False).ravel())
     for ax in axes:
         ax.set_xticks([])
@@ -187,31 +188,17 @@ def plot_feature_maps(
     if shared_scale:
         low, high = float(maps[..., :n].min()), float(maps[..., :n].max())
         scale = {"vmin": low, "vmax": high if high > low else low + 1.0}
-    panels = n + (image is not None)
-    ncols = max(1, min(check_scalar(ncols, "ncols", int, low=1), panels))
-    nrows = int(np.ceil(panels / ncols))
-    if fig is None:
-        fig = plt.figure(
-            figsize=(0.9 * ncols, 0.9 * nrows + (0.3 if title else 0)), dpi=72, layout="constrained"
-        )
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_visible(False)
+    ncols = check_scalar(ncols, "ncols", int, low=1)
+    fig, axes = _grid(n + (image is not None), ncols, title_space=0.3 if title else 0, fig=fig)
     k = 0
     if image is not None:
         img = np.asarray(image, dtype=float)
-        img = img[..., 0] if img.ndim == 3 else img
-        axes[0].set_visible(True)
-        axes[0].imshow(img, cmap="gray_r")
+        axes[0].imshow(img[..., 0] if img.ndim == 3 else img, cmap="gray_r")
         axes[0].set_title("input", fontsize=7)
         k = 1
     for j in range(n):
-        ax = axes[k + j]
-        ax.set_visible(True)
-        ax.imshow(maps[:, :, j], cmap="viridis", **scale)
-        ax.set_title(f"map {j}", fontsize=7)
+        axes[k + j].imshow(maps[:, :, j], cmap="viridis", **scale)
+        axes[k + j].set_title(f"map {j}", fontsize=7)
     if title:
         fig.suptitle(title, fontsize=9)
     return fig

@@ -29,11 +29,13 @@ from dlhelpers._validation import (
 
 __all__ = [
     "PADDINGS",
+    "ConvLayout",
     "Padding",
     "avg_pool2d",
     "classic_kernels",
     "conv2d",
     "conv2d_loop",
+    "conv_layout",
     "conv_output_size",
     "conv_padding",
     "max_pool2d",
@@ -150,6 +152,45 @@ def conv_output_size(size, kernel_size, strides=1, padding: str = "valid"):
     return tuple(
         conv_padding(n, k, s, padding).output for n, k, s in zip(sizes, kernels, steps, strict=True)
     )
+
+
+class ConvLayout(NamedTuple):
+    """Where a kernel lands along both axes of a square input (for drawing it).
+
+    ``before``/``after``: padding cells; ``output``: output cells per axis; ``starts``: first
+    padded-input index of every window; ``unseen``: input cells that no window covers.
+    """
+
+    size: int
+    kernel_size: int
+    strides: int
+    padding: str
+    before: int
+    after: int
+    output: int
+    starts: tuple[int, ...]
+    unseen: tuple[int, ...]
+
+
+def conv_layout(size: int, kernel_size: int, strides: int = 1, padding: str = "valid"):
+    """Where each window of a convolution lands (Keras padding rules), as a :class:`ConvLayout`.
+
+    Raises:
+        ValueError: as :func:`conv_padding` (for instance a kernel larger than the input
+            with ``"valid"``).
+
+    Example:
+        >>> conv_layout(8, 3, 2).unseen
+        (7,)
+    """
+    pad = conv_padding(size, kernel_size, strides, padding)
+    starts = tuple(i * strides for i in range(pad.output))
+    covered = np.zeros(size + pad.before + pad.after, dtype=bool)
+    for s in starts:
+        covered[s : s + kernel_size] = True
+    inside = np.flatnonzero(~covered[pad.before : pad.before + size])
+    unseen = tuple(int(i) for i in inside)
+    return ConvLayout(size, kernel_size, strides, _padding(padding), *pad, starts, unseen)
 
 
 # --------------------------------------------------------------------------- input checks
