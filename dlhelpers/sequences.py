@@ -12,11 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_scalar, fail
 
 __all__ = ["adding_problem", "smoothing_task", "make_windows", "Windows"]
 
@@ -33,14 +29,8 @@ def adding_problem(n: int, length: int, seed: int = 0):
     of a sum of two uniforms); doing better means carrying the first marked value
     across at least ``length // 2`` steps.
 
-    Args:
-        n: number of sequences (>= 1).
-        length: steps per sequence (>= 2).
-        seed: random seed.
-
-    Returns:
-        X: ``(n, length, 2)`` float32, ``[..., 0]`` values and ``[..., 1]`` markers.
-        y: ``(n,)`` float32 targets.
+    Returns ``(X, y)``: ``X`` ``(n, length, 2)`` float32 (``[..., 0]`` values, ``[..., 1]``
+    markers) and ``y`` ``(n,)`` float32 targets, for ``n >= 1`` sequences of ``length >= 2``.
     """
     n = check_scalar(n, "n", int, low=1)
     length = check_scalar(length, "length", int, low=2)
@@ -69,14 +59,8 @@ def smoothing_task(n: int, length: int, radius: int = 2, seed: int = 0):
     model can do leaves an MSE of ``radius / (2*radius + 1)**2`` (the variance of
     the unseen part), which :func:`smoothing_task` returns as ``floor``.
 
-    Args:
-        n: number of sequences; length: steps per sequence (> 2*radius);
-        radius: how many steps on each side are averaged (>= 1).
-        seed: random seed.
-
-    Returns:
-        X: ``(n, length, 1)`` float32; y: ``(n, length, 1)`` float32;
-        floor: float, the unavoidable MSE of a causal model on interior steps.
+    Returns ``(X, y, floor)``: ``X`` and ``y`` ``(n, length, 1)`` float32, and the unavoidable
+    MSE of a causal model on interior steps (``length > 2 * radius``, ``radius >= 1``).
     """
     n = check_scalar(n, "n", int, low=1)
     radius = check_scalar(radius, "radius", int, low=1)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers.exercises._core import Case, Feedback, check_cases
-from dlhelpers.scratch.recurrent import _sigmoid
-from dlhelpers.scratch.recurrent import clip_by_norm as _clip_by_norm
-from dlhelpers.scratch.recurrent import rnn_step as _rnn_step
+from dlhelpers.scratch import clip_by_norm, rnn_step, sigmoid
 
 __all__ = ["check_clip_by_norm", "check_rnn_step", "check_simple_rnn_params"]
 
@@ -32,7 +30,7 @@ def _step_cases() -> list[Case]:
         recurrent = rng.normal(size=(units, units))
         bias = rng.normal(size=units)
         args = (x_t, h_prev, kernel, recurrent, bias)
-        cases.append(Case(name, args, _rnn_step(*args)))
+        cases.append(Case(name, args, rnn_step(*args)))
     return cases
 
 
@@ -51,7 +49,7 @@ def _step_hint(case: Case, received) -> str | None:
         "the previous hidden state is ignored (h_prev @ recurrent_kernel is missing).": np.tanh(
             x_t @ kernel + bias
         ),
-        "use tanh, not the sigmoid (Keras' SimpleRNN default).": _sigmoid(z),
+        "use tanh, not the sigmoid (Keras' SimpleRNN default).": sigmoid(z),
         "use tanh, not ReLU (Keras' SimpleRNN default).": np.maximum(z, 0),
     }
     for hint, value in wrong.items():
@@ -126,5 +124,5 @@ def check_clip_by_norm(func) -> Feedback:
         grad = scale * rng.normal(size=shape)
         if name.startswith("a gradient with one huge"):
             grad[2] = 1e4
-        cases.append(Case(name, (grad, clip_norm), _clip_by_norm(grad, clip_norm)))
+        cases.append(Case(name, (grad, clip_norm), clip_by_norm(grad, clip_norm)))
     return check_cases(func, cases, hints=_clip_hint, what="your clip_by_norm")

@@ -1,4 +1,4 @@
-"""Exercises of Chapter 6: one LSTM step, one GRU step, the size of an LSTM layer.
+"""Exercises of Chapter 6: one LSTM step, one GRU step, the size of a GRU layer.
 
 Each ``check_*`` runs your function on hidden cases and returns a
 :class:`~dlhelpers.exercises.Feedback`; print it to read what went wrong.
@@ -9,17 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers.exercises._core import Case, check_cases
+from dlhelpers.scratch import sigmoid
 
 __all__ = [
     "check_lstm_step",
     "check_gru_step",
-    "check_lstm_param_count",
     "check_gru_param_count",
 ]
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _weights(seed, n, features, units, blocks, scale=0.8):
@@ -39,8 +35,8 @@ def _lstm(x, h, c, k, rk, b, order=(0, 1, 2, 3), bias=True, tanh_h=True):
     z = x @ k + h @ rk + (b if bias else 0.0)
     blocks = np.split(z, 4, axis=-1)
     zi, zf, zc, zo = (blocks[j] for j in order)
-    c_new = _sigmoid(zf) * c + _sigmoid(zi) * np.tanh(zc)
-    h_new = _sigmoid(zo) * (np.tanh(c_new) if tanh_h else c_new)
+    c_new = sigmoid(zf) * c + sigmoid(zi) * np.tanh(zc)
+    h_new = sigmoid(zo) * (np.tanh(c_new) if tanh_h else c_new)
     return np.concatenate([h_new, c_new], axis=-1)
 
 
@@ -99,7 +95,7 @@ def _gru(x, h, k, rk, b, order=(0, 1, 2), reset_after=False, swap_blend=False, b
     blocks_u = np.split(rk, 3, axis=-1)
     xz, xr, xh = (blocks_x[j] for j in order)
     uz, ur, uh = (blocks_u[j] for j in order)
-    z, r = _sigmoid(xz + h @ uz), _sigmoid(xr + h @ ur)
+    z, r = sigmoid(xz + h @ uz), sigmoid(xr + h @ ur)
     cand = np.tanh(xh + (r * (h @ uh) if reset_after else (r * h) @ uh))
     return (1 - z) * h + z * cand if swap_blend else z * h + (1 - z) * cand
 
@@ -145,27 +141,6 @@ def check_gru_step(func):
 
 # --------------------------------------------------------------------------- sizes
 _SIZE_CASES = [(2, 3), (1, 1), (10, 4), (3, 7), (64, 16)]
-
-
-def _size_hint(case, received):
-    f, u = case.args
-    wrong = {
-        4 * (f * u + u * u): "each of the 4 blocks also has a bias of `units` numbers.",
-        4 * (f * u + u): "each block also has a recurrent matrix (units x units) for h_prev.",
-        3 * (f * u + u * u + u): "an LSTM has 4 blocks (i, f, c, o); 3 is a GRU.",
-        f * u + u * u + u: "that is one block; an LSTM has 4 (i, f, c, o).",
-        4 * (f + u) * u + u: "each of the 4 blocks has its own bias.",
-    }
-    return wrong.get(received)
-
-
-def check_lstm_param_count(func):
-    """Check ``func(features, units) -> int``, the number of trainable parameters of
-    ``keras.layers.LSTM(units)`` reading ``features`` inputs per step."""
-    cases = [
-        Case(f"features={f}, units={u}", (f, u), 4 * (f * u + u * u + u)) for f, u in _SIZE_CASES
-    ]
-    return check_cases(func, cases, hints=_size_hint, what="your lstm_param_count")
 
 
 def _gru_size_hint(case, received):

@@ -10,7 +10,13 @@ import numpy as np
 
 from dlhelpers._validation import check_array, fail
 from dlhelpers.explorers._base import Explorer
-from dlhelpers.plots.gates import check_feature_names, draw_gate_heatmap, gate_range
+from dlhelpers.plots.gates import (
+    check_feature_names,
+    draw_gate_heatmap,
+    draw_inputs,
+    gate_range,
+    plot_gate_traces,
+)
 
 __all__ = ["GatesExplorer"]
 
@@ -76,22 +82,13 @@ class GatesExplorer(Explorer):
         ax_in, ax_map, ax_line = fig.subplots(
             3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.4, 1]}
         )
-        xs = self.x[result["sample"]]
-        for k in range(xs.shape[1]):
-            label = self.feature_names[k] if self.feature_names else f"feature {k}"
-            ax_in.plot(xs[:, k], lw=1, label=label)
-        ax_in.legend(fontsize=7, loc="upper right")
-        ax_in.set_ylabel("input", fontsize=8)
-        gate = result["gate"]
-        values = result["values"]
-        low, high = self.ranges[gate]
-        draw_gate_heatmap(ax_map, values, gate, vmin=low, vmax=high)
-        ax_line.plot(result["trace"], color="C3", lw=1.5)
-        pad = 0.02 * (high - low)
-        ax_line.set_ylim(low - pad, high + pad)
-        which = "mean of units" if result["unit"] < 0 else f"unit {result['unit']}"
-        ax_line.set_ylabel(which, fontsize=8)
-        ax_line.set_xlabel("time step")
-        for t in [] if self.marks is None else np.atleast_1d(self.marks[result["sample"]]):
-            for ax in (ax_in, ax_line):
-                ax.axvline(t, color="k", ls="--", lw=0.8)
+        sample, gate, unit = result["sample"], result["gate"], result["unit"]
+        marks = None if self.marks is None else self.marks[sample]
+        draw_inputs(ax_in, self.x[sample], self.feature_names)
+        draw_gate_heatmap(ax_map, result["values"], gate, *self.ranges[gate])
+        plot_gate_traces(  # the colour range of the whole gate, so it does not jump
+            {gate: self.gates[gate]}, sample=sample, unit=None if unit < 0 else unit,
+            names=[gate], marks=marks, ax=ax_line,
+        )  # fmt: skip
+        for t in [] if marks is None else np.atleast_1d(marks):
+            ax_in.axvline(t, color="k", ls="--", lw=0.8)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_scalar, fail
 from dlhelpers.explorers._base import Explorer
 from dlhelpers.plots.rnn import plot_hidden_states
 from dlhelpers.scratch.recurrent import rnn_backward, rnn_forward, scale_spectral_radius
@@ -57,26 +54,18 @@ class HiddenStateExplorer(Explorer):
         if step_labels is not None and len(step_labels) != steps:
             fail("step_labels", f"{steps} labels (one per time step)", step_labels)
         self.step_labels = None if step_labels is None else list(step_labels)
+        slider = {"continuous_update": False}
         controls = {
             "input": widgets.Dropdown(options=list(inputs), description="input"),
-            "unit": widgets.IntSlider(0, 0, units - 1, description="unit", continuous_update=False),
-            "step": widgets.IntSlider(
-                steps - 1, 0, steps - 1, description="time step", continuous_update=False
-            ),
+            "unit": widgets.IntSlider(0, 0, units - 1, description="unit", **slider),
+            "step": widgets.IntSlider(steps - 1, 0, steps - 1, description="time step", **slider),
         }
         super().__init__(controls, title="Hidden state over time")
 
     def compute(self, input, unit, step):
-        states = self.states[input]
-        check_scalar(unit, "unit", int, low=0, high=states.shape[1] - 1)
-        check_scalar(step, "step", int, low=0, high=states.shape[0] - 1)
-        return {
-            "input": input,
-            "states": states,
-            "unit": unit,
-            "step": step,
-            "value": float(states[step, unit]),
-        }
+        states = self.states[input]  # the sliders keep unit and step in range
+        value = float(states[step, unit])
+        return {"input": input, "states": states, "unit": unit, "step": step, "value": value}
 
     def draw(self, fig, result):
         heat, line, bars = fig.subplots(1, 3, gridspec_kw={"width_ratios": [2.2, 1.4, 1]})
@@ -125,16 +114,15 @@ class GradientFlowExplorer(Explorer):
         self.recurrent = np.linalg.qr(rng.normal(size=(units, units)))[0]
         self.noise = rng.normal(size=(1, 200, 1))
         self.readout = np.full((1, units), 1 / np.sqrt(units))  # dL/dh_T: a unit vector
+        slider = {"continuous_update": False}
         controls = {
             "radius": widgets.FloatSlider(
-                0.9, min=0.5, max=1.5, step=0.05, description="radius", continuous_update=False
+                0.9, min=0.5, max=1.5, step=0.05, description="radius", **slider
             ),
-            "steps": widgets.IntSlider(
-                40, min=5, max=200, description="length", continuous_update=False
-            ),
+            "steps": widgets.IntSlider(40, min=5, max=200, description="length", **slider),
             "activation": widgets.Dropdown(options=["tanh", "linear"], description="activation"),
             "input_scale": widgets.FloatLogSlider(
-                0.05, base=10, min=-2, max=0.5, description="input scale", continuous_update=False
+                0.05, base=10, min=-2, max=0.5, description="input scale", **slider
             ),
         }
         super().__init__(controls, title="Gradients through time")
@@ -150,25 +138,16 @@ class GradientFlowExplorer(Explorer):
             x, states, self.readout, self.kernel, recurrent, bias, activation=activation
         )
         norms = np.linalg.norm(grads.hidden[0], axis=1)
-        return {
-            "norms": norms,
-            "ratio": float(norms[0] / norms[-1]),
-            "radius": radius,
-            "activation": activation,
-        }
+        ratio = float(norms[0] / norms[-1])
+        return {"norms": norms, "ratio": ratio, "radius": radius, "activation": activation}
 
     def draw(self, fig, result):
         ax = fig.add_subplot()
         norms = result["norms"]
         t = np.arange(1, len(norms) + 1)  # h_1 .. h_T
         ax.semilogy(t, norms, marker=".", label=r"measured $\|\partial L/\partial h_t\|$")
-        ax.semilogy(
-            t,
-            norms[-1] * result["radius"] ** (len(norms) - t),
-            "--",
-            color="0.5",
-            label=r"radius$^{\,T-t}$",
-        )
+        rule = norms[-1] * result["radius"] ** (len(norms) - t)
+        ax.semilogy(t, rule, "--", color="0.5", label=r"radius$^{\,T-t}$")
         ax.set_xlabel("time step t (the loss reads the last step)")
         ax.set_title(
             f"{result['activation']}, radius {result['radius']:.2f}: first / last = "

@@ -69,21 +69,16 @@ def hidden_states(model, x, layer=None) -> np.ndarray:
     ``return_sequences=True`` and the same weights is run on it (same initial state and
     mask as in the model; a ``stateful`` layer's current state, which is left untouched).
 
-    Args:
-        model: a built Keras model (Sequential, functional, nested or subclassed).
-        x: the model's input for N examples, e.g. ``(N, T, features)`` or token ids ``(N, T)``.
-        layer: which recurrent layer: ``None`` when the model holds exactly one, else its
-            name (or ``"outer/inner/name"`` path), its index among the recurrent layers
-            (the order of :func:`recurrent_layers`), or the layer object.
+    ``model`` is a built Keras model (Sequential, functional, nested or subclassed), ``x`` its
+    input for N examples (``(N, T, features)``, token ids ``(N, T)``...). ``layer`` is ``None``
+    when the model holds one recurrent layer, else its name (or ``"outer/inner/name"`` path),
+    its index among the recurrent layers (the order of :func:`recurrent_layers`), or the layer.
 
-    Returns:
-        ``(N, T, units)`` float array, step by step in the order the layer processes them
-        (reversed for ``go_backwards=True``). For ``Bidirectional`` layers, ``(N, T,
-        2 * units)``: forward states then backward states, both in input order.
-
-    Raises:
-        ValueError: ``layer`` is not recurrent, not in the model, ambiguous, or called more
-            than once; ``x`` has the wrong rank; a subclassed model that cannot be traced.
+    Returns ``(N, T, units)`` floats in the order the layer processes the steps (reversed for
+    ``go_backwards=True``); for ``Bidirectional``, ``(N, T, 2 * units)``: forward then
+    backward states, both in input order. Raises ``ValueError`` for a ``layer`` that is not
+    recurrent, not in the model, ambiguous or called more than once, an ``x`` of the wrong rank,
+    a subclassed model that cannot be traced.
 
     Example:
         >>> states = hidden_states(model, x_test[:4])   # doctest: +SKIP
@@ -145,16 +140,14 @@ def step_gradient_norms(
     to the loss, through all later steps. This is backpropagation through time, measured.
 
     Args:
-        model: a built Keras model holding a ``SimpleRNN``, ``LSTM``, ``GRU`` or ``RNN``.
-        x: the model's input for N examples.
-        y: targets. With ``y=None`` the "loss" is the sum of the model's outputs, so the
-            result says how much the output itself depends on each step.
-        layer: which recurrent layer (see :func:`hidden_states`).
-        loss: a Keras loss name or a callable ``loss(y_true, y_pred)``; used when ``y`` is
-            given. The mean over the batch is differentiated.
+        model, x, layer: as in :func:`hidden_states` (a ``SimpleRNN``, ``LSTM``, ``GRU`` or
+            ``RNN`` layer).
+        y: targets; with ``None`` the "loss" is the sum of the model's outputs.
+        loss: a Keras loss name or a callable ``loss(y_true, y_pred)``, used with ``y``; the
+            mean over the batch is differentiated.
         wrt: ``"hidden"`` for the hidden states ``h_t``, ``"input"`` for the inputs ``x_t``
             that reach the layer.
-        per_example: return one norm per example and step ``(N, T)`` instead of ``(T,)``.
+        per_example: one norm per example and step ``(N, T)`` instead of ``(T,)``.
 
     Returns:
         ``(T,)`` (or ``(N, T)``) non-negative floats, indexed by input time step.

@@ -11,11 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from dlhelpers._validation import (
-    check_array,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_scalar, fail
+from dlhelpers.plots._common import axes_or_new
 
 __all__ = [
     "plot_hidden_states",
@@ -24,13 +21,6 @@ __all__ = [
     "plot_step_gradients",
     "plot_unrolled",
 ]
-
-
-def _figure_and_axes(ax, figsize):
-    if ax is None:
-        fig = plt.figure(figsize=figsize, dpi=75, layout="constrained")
-        return fig, fig.add_subplot()
-    return ax.figure, ax
 
 
 def plot_input_vectors(
@@ -79,19 +69,10 @@ def plot_input_vectors(
 
 
 def _box(ax, xy, text, color, width=0.8, height=0.5):
-    x, y = xy
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - width / 2, y - height / 2),
-            width,
-            height,
-            boxstyle="round,pad=0.05",
-            fc=color,
-            ec="0.2",
-            lw=1,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=10)
+    corner = (xy[0] - width / 2, xy[1] - height / 2)
+    style = {"boxstyle": "round,pad=0.05", "fc": color, "ec": "0.2", "lw": 1}
+    ax.add_patch(FancyBboxPatch(corner, width, height, **style))
+    ax.text(*xy, text, ha="center", va="center", fontsize=10)
 
 
 def _arrow(ax, start, end, color="0.2", style="-|>"):
@@ -123,7 +104,7 @@ def plot_unrolled(
         ax: an axes to draw on, or ``None`` for a new figure.
     """
     steps = check_scalar(steps, "steps", int, low=1, high=8)
-    fig, ax = _figure_and_axes(ax, figsize)
+    fig, ax = axes_or_new(ax, figsize)
     used, unused = "#f4a261", "0.9"
     _box(ax, (0, 1), "$h_0$", "#e9ecef", width=0.6)
     for t in range(1, steps + 1):
@@ -154,35 +135,15 @@ def plot_unrolled(
                     connectionstyle=f"arc3,rad={-0.25 * (1.5 / (steps - t + 1)) ** 0.5:.3f}",
                 )
             )
-    ax.text(
-        steps * 0.75 + 0.75,
-        -0.65,
-        "the same kernel, recurrent_kernel and bias at every step",
-        ha="center",
-        fontsize=9,
-        style="italic",
-    )
+    note = "the same kernel, recurrent_kernel and bias at every step"
+    ax.text(steps * 0.75 + 0.75, -0.65, note, ha="center", fontsize=9, style="italic")
     if show_steps:
-        marks = {
-            1: (1.5 - 0.55, 0.25),
-            2: (-0.45, 1.3),
-            3: (1.5 + 0.55, 1.3),
-            4: (1.5 + 0.45, 2.45),
-            5: (2.25, 1.15),
-            6: (last - 0.75, 1.15) if steps >= 3 else (last + 0.6, 0.5),
-            7: (last + 2.05, 2.55),
-        }
-        for number, (x, y) in marks.items():
-            ax.text(
-                x,
-                y,
-                str(number),
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="white",
-                bbox={"boxstyle": "circle,pad=0.2", "fc": "#d62828", "ec": "none"},
-            )
+        marks = [(0.95, 0.25), (-0.45, 1.3), (2.05, 1.3), (1.95, 2.45), (2.25, 1.15)]
+        marks += [(last - 0.75, 1.15) if steps >= 3 else (last + 0.6, 0.5), (last + 2.05, 2.55)]
+        circle = {"boxstyle": "circle,pad=0.2", "fc": "#d62828", "ec": "none"}
+        for number, (x, y) in enumerate(marks, start=1):
+            ax.text(x, y, str(number), ha="center", va="center", fontsize=8, color="white",
+                    bbox=circle)  # fmt: skip
     ax.set_xlim(-0.6, last + 2.3)
     ax.set_ylim(-0.9, 3.3 if return_sequences else 2.8)
     ax.set_aspect("equal")
@@ -203,7 +164,7 @@ def plot_hidden_states(
         title: the axes title.
     """
     states = check_array(states, "states", ndim=2)
-    fig, ax = _figure_and_axes(ax, figsize)
+    fig, ax = axes_or_new(ax, figsize)
     limit = max(float(np.max(np.abs(states))), 1e-12)
     image = ax.imshow(
         states.T, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest"
@@ -264,7 +225,7 @@ def plot_step_gradients(
         ylabel: the y-axis label.
     """
     curves = _curves(norms, labels, "norms")
-    fig, ax = _figure_and_axes(ax, figsize)
+    fig, ax = axes_or_new(ax, figsize)
     for label, curve in curves.items():
         ax.plot(np.arange(1, len(curve) + 1), curve, marker=".", label=label)  # h_1 .. h_T
     if log:
@@ -285,7 +246,7 @@ def plot_clipping_losses(curves, *, ax=None, log: bool = True, figsize=(6, 3)) -
     diverged stays visible.
     """
     curves = _curves(curves, None, "curves")
-    fig, ax = _figure_and_axes(ax, figsize)
+    fig, ax = axes_or_new(ax, figsize)
     for label, loss in curves.items():
         epochs = np.arange(1, len(loss) + 1)
         (line,) = ax.plot(epochs, np.where(np.isfinite(loss), loss, np.nan), label=label)

@@ -7,16 +7,15 @@ Weights use Keras' layouts, so ``layer.get_weights()`` drops straight in:
   **i** (input), **f** (forget), **c** (candidate cell), **o** (output).
 - GRU: ``kernel`` ``(features, 3*units)``, ``recurrent_kernel`` ``(units, 3*units)``,
   blocks in the order **z** (update), **r** (reset), **h** (candidate). With
-  ``reset_after=True`` (Keras' default) ``bias`` is ``(2, 3*units)``: row 0 is
-  added to the input projection, row 1 to the recurrent projection, and the reset
-  gate multiplies the recurrent projection *after* the matrix product. With
-  ``reset_after=False`` ``bias`` is ``(3*units,)`` and the reset gate multiplies
-  the previous state *before* the product (the original 2014 GRU).
+  ``reset_after=True`` (Keras' default) ``bias`` is ``(2, 3*units)``: row 0 is added to
+  the input projection, row 1 to the recurrent projection, and the reset gate multiplies
+  the recurrent projection *after* the matrix product. With ``reset_after=False`` ``bias``
+  is ``(3*units,)`` and the reset gate multiplies the previous state *before* the product.
 
-``bias=None`` means a layer built with ``use_bias=False``. Activations default to
-Keras' (``tanh`` for the candidate and the output, ``sigmoid`` for the gates); the
-other names in :data:`GATE_ACTIVATIONS` can be chosen the way Keras' ``activation`` and
-``recurrent_activation`` arguments can.
+``bias=None`` means a layer built with ``use_bias=False``. :func:`lstm_cell` and
+:func:`gru_cell` are the equations alone; the ``*_step``, ``*_gates`` and ``*_forward``
+functions check their inputs once, then run them. Activations are named as Keras'
+``activation`` and ``recurrent_activation`` arguments (:data:`GATE_ACTIVATIONS`).
 """
 
 from __future__ import annotations
@@ -25,21 +24,18 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_scalar,
-    fail,
-)
-from dlhelpers.scratch.backprop import sigmoid as _sigmoid  # one stable sigmoid
+from dlhelpers._validation import check_array, check_choice, check_scalar, fail
+from dlhelpers.scratch.backprop import sigmoid
 
 __all__ = [
     "GATE_ACTIVATIONS",
     "LSTM_GATES",
     "GRU_GATES",
+    "lstm_cell",
     "lstm_step",
     "lstm_forward",
     "lstm_gates",
+    "gru_cell",
     "gru_step",
     "gru_forward",
     "gru_gates",
@@ -50,60 +46,62 @@ __all__ = [
 LSTM_GATES = ("input", "forget", "candidate", "output")
 GRU_GATES = ("update", "reset", "candidate")
 LSTMState = namedtuple("LSTMState", ["h", "c"])
-
-
 GATE_ACTIVATIONS = {
     "tanh": np.tanh,
-    "sigmoid": _sigmoid,
+    "sigmoid": sigmoid,
     "hard_sigmoid": lambda z: np.clip(z / 6.0 + 0.5, 0.0, 1.0),  # Keras 3: relu6(z + 3) / 6
     "relu": lambda z: np.maximum(z, 0.0),
     "linear": lambda z: z,
 }
 
 
-def _activation(name, arg):
-    check_choice(name, arg, tuple(GATE_ACTIVATIONS))
-    return GATE_ACTIVATIONS[name]
+def lstm_cell(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, act=np.tanh, gate=sigmoid):
+    """The LSTM equations for one step; returns ``(h, c, (i, f, g, o))``, unchecked."""
+    z = x_t @ kernel + h_prev @ recurrent_kernel + (0.0 if bias is None else bias)
+    z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)  # Keras' block order: i, f, c, o
+    i, f, g, o = gate(z_i), gate(z_f), act(z_c), gate(z_o)
+    c = f * c_prev + i * g  # keep part of the old cell state, write part of the candidate
+    h = o * act(c)  # show part of the cell state
+    return h, c, (i, f, g, o)
 
 
-# --------------------------------------------------------------------------- validation
-def _check_weights(kernel, recurrent_kernel, bias, n_blocks, *, reset_after=False):
-    """Check Keras-layout weights; return them as float arrays and the number of units."""
+def gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after, act=np.tanh, gate=sigmoid):
+    """The GRU equations for one step; returns ``(h, (z, r, candidate))``, unchecked."""
+    in_bias, rec_bias = (bias[0], bias[1]) if reset_after and bias is not None else (bias, None)
+    x_z, x_r, x_h = np.split(x_t @ kernel + (0.0 if in_bias is None else in_bias), 3, axis=-1)
+    u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=-1)
+    rec = h_prev @ recurrent_kernel + (0.0 if rec_bias is None else rec_bias)
+    h_z, h_r, h_h = np.split(rec, 3, axis=-1)
+    z, r = gate(x_z + h_z), gate(x_r + h_r)
+    if reset_after:  # the reset gate scales the recurrent product, after it
+        candidate = act(x_h + r * h_h)
+    else:  # the 2014 GRU: the reset gate scales h_prev, before the product
+        candidate = act(x_h + (r * h_prev) @ u_h)
+    h = z * h_prev + (1.0 - z) * candidate  # z near 1 keeps the old state
+    return h, (z, r, candidate)
+
+
+def _check(kernel, recurrent_kernel, bias, blocks, reset_after=False):
+    """Keras-layout weights as float arrays, and the number of units."""
     kernel = check_array(kernel, "kernel", ndim=2)
     recurrent_kernel = check_array(recurrent_kernel, "recurrent_kernel", ndim=2)
     width = kernel.shape[1]
-    if width == 0 or width % n_blocks:
-        fail(
-            "kernel", f"shape (features, {n_blocks}*units), a width divisible by {n_blocks}", kernel
-        )
-    units = width // n_blocks
+    if width == 0 or width % blocks:
+        fail("kernel", f"shape (features, {blocks}*units), a width divisible by {blocks}", kernel)
+    units = width // blocks
     if recurrent_kernel.shape != (units, width):
-        fail(
-            "recurrent_kernel",
-            f"shape ({units}, {width}) to match kernel {kernel.shape}",
-            recurrent_kernel,
-        )
+        fail("recurrent_kernel", f"shape {(units, width)} to match kernel {kernel.shape}",
+             recurrent_kernel)  # fmt: skip
     if bias is not None:
         bias = check_array(bias, "bias", ndim=(1, 2))
-        want = (2, width) if reset_after else (width,)
-        if bias.shape != want:
-            extra = (
-                " (reset_after=True keeps separate input and recurrent biases)"
-                if (reset_after)
-                else ""
-            )
-            fail("bias", f"shape {want}{extra}", bias)
+        if bias.shape != ((2, width) if reset_after else (width,)):
+            extra = " (reset_after=True keeps separate input and recurrent biases)"
+            fail("bias", f"shape {(2, width) if reset_after else (width,)}"
+                 + (extra if reset_after else ""), bias)  # fmt: skip
     return kernel, recurrent_kernel, bias, units
 
 
-def _check_sequence(x, features):
-    x = check_array(x, "x", ndim=3)
-    if x.shape[2] != features:
-        fail("x", f"(N, T, {features}) to match kernel's {features} input features", x)
-    return x
-
-
-def _check_state(state, name, n, units):
+def _state(state, name, n, units):
     if state is None:
         return np.zeros((n, units))
     state = check_array(state, name, ndim=2)
@@ -112,48 +110,36 @@ def _check_state(state, name, n, units):
     return state
 
 
-def _check_step_inputs(x_t, states, kernel):
+def _acts(activation, recurrent_activation):
+    check_choice(activation, "activation", tuple(GATE_ACTIVATIONS))
+    check_choice(recurrent_activation, "recurrent_activation", tuple(GATE_ACTIVATIONS))
+    return GATE_ACTIVATIONS[activation], GATE_ACTIVATIONS[recurrent_activation]
+
+
+def _check_sequence(x, kernel, mask):
+    x = check_array(x, "x", ndim=3)
+    if x.shape[2] != kernel.shape[0]:
+        fail("x", f"(N, T, {kernel.shape[0]}) to match kernel's {kernel.shape[0]} input features",
+             x)  # fmt: skip
+    if mask is not None and np.shape(mask) != x.shape[:2]:
+        fail("mask", f"a boolean array of shape {x.shape[:2]}", np.asarray(mask))
+    return x, None if mask is None else np.asarray(mask, dtype=bool)
+
+
+def _check_step(x_t, kernel, states, n_units):
     x_t = check_array(x_t, "x_t", ndim=2)
     if x_t.shape[1] != kernel.shape[0]:
         fail("x_t", f"(N, {kernel.shape[0]}) to match kernel's input features", x_t)
-    units = kernel.shape[1] // (4 if len(states) == 2 else 3)
-    return x_t, [_check_state(s, name, x_t.shape[0], units) for name, s in states]
+    return x_t, [_state(s, name, len(x_t), n_units) for name, s in states]
 
 
-# --------------------------------------------------------------------------- LSTM
-def _lstm_cell(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, act, rec_act):
-    z = x_t @ kernel + h_prev @ recurrent_kernel
-    if bias is not None:
-        z = z + bias
-    zi, zf, zc, zo = np.split(z, 4, axis=1)
-    i, f, g, o = rec_act(zi), rec_act(zf), act(zc), rec_act(zo)
-    c = f * c_prev + i * g
-    h = o * act(c)
-    return h, c, (i, f, g, o)
-
-
-def lstm_step(
-    x_t,
-    h_prev,
-    c_prev,
-    kernel,
-    recurrent_kernel,
-    bias=None,
-    *,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-):
-    """One LSTM time step, as ``keras.layers.LSTMCell``.
-
-    ``i, f, o = sigmoid(.)`` and ``g = tanh(.)`` of ``x_t @ kernel + h_prev @
-    recurrent_kernel + bias`` (blocks in Keras' order i, f, c, o); then
-    ``c = f * c_prev + i * g`` and ``h = o * tanh(c)``.
+def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias=None, *,
+              activation="tanh", recurrent_activation="sigmoid"):  # fmt: skip
+    """One LSTM time step, as ``keras.layers.LSTMCell`` (the equations: :func:`lstm_cell`).
 
     Args:
-        x_t: ``(N, features)`` inputs at this step.
-        h_prev, c_prev: ``(N, units)`` previous hidden and cell states.
-        kernel: ``(features, 4*units)``; recurrent_kernel: ``(units, 4*units)``;
-        bias: ``(4*units,)`` or ``None`` (no bias).
+        x_t: ``(N, features)``; h_prev, c_prev: ``(N, units)`` previous states.
+        kernel, recurrent_kernel, bias: Keras layouts (see the module docstring).
         activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
 
     Returns:
@@ -162,274 +148,104 @@ def lstm_step(
     Raises:
         ValueError: wrong ranks or shapes, naming the argument.
     """
-    kernel, recurrent_kernel, bias, _ = _check_weights(kernel, recurrent_kernel, bias, 4)
-    x_t, (h_prev, c_prev) = _check_step_inputs(
-        x_t, [("h_prev", h_prev), ("c_prev", c_prev)], kernel
-    )
-    act = _activation(activation, "activation")
-    rec_act = _activation(recurrent_activation, "recurrent_activation")
-    h, c, _ = _lstm_cell(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, act, rec_act)
+    kernel, recurrent_kernel, bias, units = _check(kernel, recurrent_kernel, bias, 4)
+    x_t, (h_prev, c_prev) = _check_step(x_t, kernel, [("h_prev", h_prev), ("c_prev", c_prev)],
+                                        units)  # fmt: skip
+    act, gate = _acts(activation, recurrent_activation)
+    h, c, _ = lstm_cell(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, act, gate)
     return LSTMState(h, c)
 
 
-def _mask_array(mask, n, t):
-    if mask is None:
-        return None
-    mask = np.asarray(mask)
-    if mask.shape != (n, t):
-        fail("mask", f"a boolean array of shape ({n}, {t})", mask)
-    return mask.astype(bool)
+def lstm_gates(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, *, mask=None,
+               activation="tanh", recurrent_activation="sigmoid"):  # fmt: skip
+    """Run an LSTM over ``x`` ``(N, T, features)`` and keep every gate at every step.
 
-
-def lstm_gates(
-    x,
-    kernel,
-    recurrent_kernel,
-    bias=None,
-    h0=None,
-    c0=None,
-    *,
-    mask=None,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-):
-    """Run an LSTM over a sequence and keep every gate at every step.
-
-    Args:
-        x: ``(N, T, features)``.
-        kernel, recurrent_kernel, bias: Keras layouts (see :func:`lstm_step`).
-        h0, c0: ``(N, units)`` initial states (zeros when ``None``).
-        mask: optional ``(N, T)`` booleans; where False the step is skipped and
-            both states are carried over unchanged (what Keras does with a mask).
-            Gates at skipped steps are still computed and reported.
-        activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
+    ``h0``/``c0`` are ``(N, units)`` initial states (zeros when ``None``). Where the optional
+    ``(N, T)`` boolean ``mask`` is False the step is skipped and both states carry over (as
+    Keras does); the gates there are still reported.
 
     Returns:
-        dict with ``"input"``, ``"forget"``, ``"candidate"``, ``"output"`` (the
-        gate activations), ``"cell"`` and ``"hidden"`` (the states), each
-        ``(N, T, units)``.
+        dict of ``"input"``, ``"forget"``, ``"candidate"``, ``"output"``, ``"cell"`` and
+        ``"hidden"``, each ``(N, T, units)``.
     """
-    kernel, recurrent_kernel, bias, units = _check_weights(kernel, recurrent_kernel, bias, 4)
-    x = _check_sequence(x, kernel.shape[0])
-    n, t, _ = x.shape
-    h = _check_state(h0, "h0", n, units)
-    c = _check_state(c0, "c0", n, units)
-    mask = _mask_array(mask, n, t)
-    act = _activation(activation, "activation")
-    rec_act = _activation(recurrent_activation, "recurrent_activation")
-    out = {name: np.empty((n, t, units)) for name in (*LSTM_GATES, "cell", "hidden")}
-    for step in range(t):
-        h_new, c_new, gates = _lstm_cell(
-            x[:, step], h, c, kernel, recurrent_kernel, bias, act, rec_act
-        )
-        if mask is not None:
-            keep = mask[:, step, None]
-            h_new, c_new = np.where(keep, h_new, h), np.where(keep, c_new, c)
-        h, c = h_new, c_new
-        for name, value in zip(LSTM_GATES, gates, strict=True):
-            out[name][:, step] = value
-        out["cell"][:, step], out["hidden"][:, step] = c, h
+    kernel, recurrent_kernel, bias, units = _check(kernel, recurrent_kernel, bias, 4)
+    x, mask = _check_sequence(x, kernel, mask)
+    n, steps, _ = x.shape
+    h, c = _state(h0, "h0", n, units), _state(c0, "c0", n, units)
+    act, gate = _acts(activation, recurrent_activation)
+    out = {name: np.empty((n, steps, units)) for name in (*LSTM_GATES, "cell", "hidden")}
+    for t in range(steps):
+        h_new, c_new, gates = lstm_cell(x[:, t], h, c, kernel, recurrent_kernel, bias, act, gate)
+        keep = True if mask is None else mask[:, t, None]
+        h, c = np.where(keep, h_new, h), np.where(keep, c_new, c)
+        for name, value in zip((*LSTM_GATES, "cell", "hidden"), (*gates, c, h), strict=True):
+            out[name][:, t] = value
     return out
 
 
-def lstm_forward(
-    x,
-    kernel,
-    recurrent_kernel,
-    bias=None,
-    h0=None,
-    c0=None,
-    *,
-    mask=None,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-):
+def lstm_forward(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, **options):
     """Run an LSTM over ``(N, T, features)``, as ``keras.layers.LSTM(return_sequences=True)``.
 
-    Args: as :func:`lstm_gates`.
-
-    Returns:
-        ``LSTMState(h, c)``: hidden states and cell states, each ``(N, T, units)``.
-        ``h[:, -1]`` is what ``LSTM(return_sequences=False)`` returns.
-
-    Raises:
-        ValueError: ``x`` not 3-D, a weight of the wrong shape (named, with the
-        expected shape), initial states of the wrong shape.
-
-    Example:
-        >>> h, c = lstm_forward(x, *layer.get_weights())
+    Arguments as :func:`lstm_gates`. Returns ``LSTMState(h, c)``, each ``(N, T, units)``;
+    ``h[:, -1]`` is what ``LSTM(return_sequences=False)`` returns.
     """
-    gates = lstm_gates(
-        x,
-        kernel,
-        recurrent_kernel,
-        bias,
-        h0,
-        c0,
-        mask=mask,
-        activation=activation,
-        recurrent_activation=recurrent_activation,
-    )
+    gates = lstm_gates(x, kernel, recurrent_kernel, bias, h0, c0, **options)
     return LSTMState(gates["hidden"], gates["cell"])
 
 
-# --------------------------------------------------------------------------- GRU
-def _gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after, act, rec_act):
-    units = h_prev.shape[1]
-    if bias is None:
-        in_bias, rec_bias = 0.0, 0.0
-    elif reset_after:
-        in_bias, rec_bias = bias[0], bias[1]
-    else:
-        in_bias, rec_bias = bias, 0.0
-    xz, xr, xh = np.split(x_t @ kernel + in_bias, 3, axis=1)
-    if reset_after:
-        hz, hr, hh = np.split(h_prev @ recurrent_kernel + rec_bias, 3, axis=1)
-        z, r = rec_act(xz + hz), rec_act(xr + hr)
-        candidate = act(xh + r * hh)  # reset gate scales the product, after it
-    else:
-        hz, hr = np.split(h_prev @ recurrent_kernel[:, : 2 * units], 2, axis=1)
-        z, r = rec_act(xz + hz), rec_act(xr + hr)
-        candidate = act(xh + (r * h_prev) @ recurrent_kernel[:, 2 * units :])  # before it
-    h = z * h_prev + (1.0 - z) * candidate
-    return h, (z, r, candidate)
-
-
-def gru_step(
-    x_t,
-    h_prev,
-    kernel,
-    recurrent_kernel,
-    bias=None,
-    *,
-    reset_after=True,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-):
-    """One GRU time step, as ``keras.layers.GRUCell``.
-
-    ``z, r = sigmoid(.)`` (blocks in Keras' order z, r, h), the candidate
-    ``h~ = tanh(x W_h + r * (h_prev U_h + b_rh))`` when ``reset_after`` (Keras'
-    default) or ``tanh(x W_h + (r * h_prev) U_h)`` otherwise, then the blend
-    ``h = z * h_prev + (1 - z) * h~``: the update gate decides how much of the old
-    state is kept.
+def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias=None, *, reset_after=True,
+             activation="tanh", recurrent_activation="sigmoid"):  # fmt: skip
+    """One GRU time step, as ``keras.layers.GRUCell`` (the equations: :func:`gru_cell`).
 
     Args:
         x_t: ``(N, features)``; h_prev: ``(N, units)``.
-        kernel: ``(features, 3*units)``; recurrent_kernel: ``(units, 3*units)``;
-        bias: ``(2, 3*units)`` when ``reset_after`` else ``(3*units,)``, or ``None``.
-        reset_after: Keras' GRU convention (see the module docstring).
+        kernel, recurrent_kernel, bias, reset_after: Keras layouts (module docstring).
         activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
 
     Returns:
-        ``(N, units)`` new hidden state.
-
-    Raises:
-        ValueError: wrong ranks or shapes, naming the argument.
+        ``(N, units)``, the new hidden state.
     """
-    kernel, recurrent_kernel, bias, _ = _check_weights(
-        kernel, recurrent_kernel, bias, 3, reset_after=reset_after
-    )
-    x_t, (h_prev,) = _check_step_inputs(x_t, [("h_prev", h_prev)], kernel)
-    act = _activation(activation, "activation")
-    rec_act = _activation(recurrent_activation, "recurrent_activation")
-    h, _ = _gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias, bool(reset_after), act, rec_act)
-    return h
+    kernel, recurrent_kernel, bias, units = _check(kernel, recurrent_kernel, bias, 3, reset_after)
+    x_t, (h_prev,) = _check_step(x_t, kernel, [("h_prev", h_prev)], units)
+    act, gate = _acts(activation, recurrent_activation)
+    return gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias, bool(reset_after), act, gate)[0]
 
 
-def gru_gates(
-    x,
-    kernel,
-    recurrent_kernel,
-    bias=None,
-    h0=None,
-    *,
-    reset_after=True,
-    mask=None,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-):
-    """Run a GRU over a sequence and keep every gate at every step.
+def gru_gates(x, kernel, recurrent_kernel, bias=None, h0=None, *, reset_after=True, mask=None,
+              activation="tanh", recurrent_activation="sigmoid"):  # fmt: skip
+    """Run a GRU over ``x`` ``(N, T, features)`` and keep every gate at every step.
 
-    Args:
-        x: ``(N, T, features)``.
-        kernel, recurrent_kernel, bias, reset_after: as :func:`gru_step`.
-        h0: ``(N, units)`` initial state (zeros when ``None``).
-        mask: optional ``(N, T)`` booleans; where False the state is carried over.
-        activation, recurrent_activation: names from :data:`GATE_ACTIVATIONS`.
-
-    Returns:
-        dict with ``"update"``, ``"reset"``, ``"candidate"`` and ``"hidden"``,
-        each ``(N, T, units)``.
+    Arguments as :func:`gru_step` and :func:`lstm_gates`. Returns a dict of ``"update"``,
+    ``"reset"``, ``"candidate"`` and ``"hidden"``, each ``(N, T, units)``.
     """
-    kernel, recurrent_kernel, bias, units = _check_weights(
-        kernel, recurrent_kernel, bias, 3, reset_after=reset_after
-    )
-    x = _check_sequence(x, kernel.shape[0])
-    n, t, _ = x.shape
-    h = _check_state(h0, "h0", n, units)
-    mask = _mask_array(mask, n, t)
-    act = _activation(activation, "activation")
-    rec_act = _activation(recurrent_activation, "recurrent_activation")
-    out = {name: np.empty((n, t, units)) for name in (*GRU_GATES, "hidden")}
-    for step in range(t):
-        h_new, gates = _gru_cell(
-            x[:, step], h, kernel, recurrent_kernel, bias, bool(reset_after), act, rec_act
-        )
-        h = h_new if mask is None else np.where(mask[:, step, None], h_new, h)
-        for name, value in zip(GRU_GATES, gates, strict=True):
-            out[name][:, step] = value
-        out["hidden"][:, step] = h
+    kernel, recurrent_kernel, bias, units = _check(kernel, recurrent_kernel, bias, 3, reset_after)
+    x, mask = _check_sequence(x, kernel, mask)
+    n, steps, _ = x.shape
+    h = _state(h0, "h0", n, units)
+    act, gate = _acts(activation, recurrent_activation)
+    out = {name: np.empty((n, steps, units)) for name in (*GRU_GATES, "hidden")}
+    for t in range(steps):
+        h_new, gates = gru_cell(x[:, t], h, kernel, recurrent_kernel, bias, bool(reset_after),
+                                act, gate)  # fmt: skip
+        h = h_new if mask is None else np.where(mask[:, t, None], h_new, h)
+        for name, value in zip((*GRU_GATES, "hidden"), (*gates, h), strict=True):
+            out[name][:, t] = value
     return out
 
 
-def gru_forward(
-    x,
-    kernel,
-    recurrent_kernel,
-    bias=None,
-    h0=None,
-    *,
-    reset_after=True,
-    mask=None,
-    activation="tanh",
-    recurrent_activation="sigmoid",
-):
+def gru_forward(x, kernel, recurrent_kernel, bias=None, h0=None, *, reset_after=True, **options):
     """Run a GRU over ``(N, T, features)``, as ``keras.layers.GRU(return_sequences=True)``.
 
-    Args: as :func:`gru_gates`.
-
-    Returns:
-        ``(N, T, units)`` hidden states.
-
-    Raises:
-        ValueError: ``x`` not 3-D, a weight of the wrong shape (named, with the
-        expected shape; a ``(3*units,)`` bias with ``reset_after=True`` says so).
-
-    Example:
-        >>> h = gru_forward(x, *layer.get_weights(), reset_after=layer.reset_after)
+    Arguments as :func:`gru_gates`; returns the ``(N, T, units)`` hidden states.
     """
-    return gru_gates(
-        x,
-        kernel,
-        recurrent_kernel,
-        bias,
-        h0,
-        reset_after=reset_after,
-        mask=mask,
-        activation=activation,
-        recurrent_activation=recurrent_activation,
-    )["hidden"]
+    return gru_gates(x, kernel, recurrent_kernel, bias, h0, reset_after=reset_after, **options)[
+        "hidden"
+    ]
 
 
-# --------------------------------------------------------------------------- sizes
 def lstm_param_count(features: int, units: int, *, use_bias: bool = True) -> int:
-    """Trainable parameters of ``keras.layers.LSTM(units)`` on ``features`` inputs.
-
-    Four blocks, each with an input matrix, a recurrent matrix and a bias:
-    ``4 * (features*units + units*units + units)``. The sequence length does not
-    appear: the same weights are used at every step.
-    """
+    """Trainable parameters of ``keras.layers.LSTM(units)``: ``4 * (features*units +
+    units*units + units)``; the sequence length does not appear (weights are shared)."""
     features = check_scalar(features, "features", int, low=1)
     units = check_scalar(units, "units", int, low=1)
     return 4 * (features * units + units * units + (units if use_bias else 0))
@@ -438,11 +254,8 @@ def lstm_param_count(features: int, units: int, *, use_bias: bool = True) -> int
 def gru_param_count(
     features: int, units: int, *, reset_after: bool = True, use_bias: bool = True
 ) -> int:
-    """Trainable parameters of ``keras.layers.GRU(units, reset_after=...)``.
-
-    ``3 * (features*units + units*units) + 3*units`` biases, twice that many
-    biases when ``reset_after`` (separate input and recurrent biases).
-    """
+    """Trainable parameters of ``keras.layers.GRU(units, reset_after=...)``: three blocks,
+    with two bias rows when ``reset_after`` (separate input and recurrent biases)."""
     features = check_scalar(features, "features", int, low=1)
     units = check_scalar(units, "units", int, low=1)
     n_bias = (6 if reset_after else 3) * units if use_bias else 0

@@ -17,17 +17,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_scalar,
-    fail,
-)
-from dlhelpers.scratch.backprop import sigmoid as _sigmoid  # one stable sigmoid
+from dlhelpers._validation import check_array, check_choice, check_scalar, fail
+from dlhelpers.scratch.backprop import sigmoid
 
 __all__ = [
     "RNNGradients",
-    "clip_by_global_norm",
     "clip_by_norm",
     "one_hot_characters",
     "rnn_backward",
@@ -42,34 +36,28 @@ __all__ = [
 # (what the forward pass keeps), as backpropagation through time needs it.
 _ACTIVATIONS = {
     "tanh": (np.tanh, lambda h: 1.0 - h**2),
-    "sigmoid": (_sigmoid, lambda h: h * (1.0 - h)),
+    "sigmoid": (sigmoid, lambda h: h * (1.0 - h)),
     "relu": (lambda z: np.maximum(z, 0.0), lambda h: (h > 0).astype(h.dtype)),
     "linear": (lambda z: z, np.ones_like),
 }
 
 
-def _check_weights(kernel, recurrent_kernel, bias, features: int | None = None):
-    """Validate the three SimpleRNN weights against each other (and the input width)."""
+def _check_weights(kernel, recurrent_kernel, bias, features):
+    """Validate the three SimpleRNN weights against each other and the input width."""
     kernel = check_array(kernel, "kernel", ndim=2)
     units = kernel.shape[1]
-    if features is not None and kernel.shape[0] != features:
-        fail(
-            "kernel",
-            f"shape (features, units) = ({features}, units) to match the input's "
-            f"{features} features",
-            kernel,
-        )
+    if kernel.shape[0] != features:
+        fail("kernel", f"shape (features, units) = ({features}, units) to match the input's "
+             f"{features} features", kernel)  # fmt: skip
     recurrent_kernel = check_array(recurrent_kernel, "recurrent_kernel", ndim=2)
+    since = f"since kernel has {units} units"
     if recurrent_kernel.shape != (units, units):
-        fail(
-            "recurrent_kernel",
-            f"shape (units, units) = ({units}, {units}) since kernel has {units} units",
-            recurrent_kernel,
-        )
+        fail("recurrent_kernel", f"shape (units, units) = ({units}, {units}) {since}",
+             recurrent_kernel)  # fmt: skip
     if bias is not None:
         bias = check_array(bias, "bias", ndim=1)
         if bias.shape != (units,):
-            fail("bias", f"shape (units,) = ({units},) since kernel has {units} units", bias)
+            fail("bias", f"shape (units,) = ({units},) {since}", bias)
     return kernel, recurrent_kernel, bias
 
 
@@ -80,21 +68,17 @@ def _check_state(h, name: str, n: int, units: int) -> np.ndarray:
     return h
 
 
+def _pick(activation):
+    return _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
+
+
 def rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias, activation: str = "tanh"):
     """One step of a SimpleRNN: mix the new input with the previous hidden state.
 
-    Args:
-        x_t: inputs at this time step, ``(N, features)``.
-        h_prev: hidden state from the previous step, ``(N, units)``.
-        kernel: ``(features, units)``; recurrent_kernel: ``(units, units)``;
-        bias: ``(units,)`` or ``None``.
-        activation: ``"tanh"`` (Keras' default), ``"sigmoid"``, ``"relu"`` or ``"linear"``.
-
-    Returns:
-        The new hidden state ``(N, units)``, which is also the step's output.
-
-    Raises:
-        ValueError: a wrong rank or a weight whose shape does not fit the others.
+    ``x_t`` ``(N, features)`` and ``h_prev`` ``(N, units)`` with the Keras weights (``bias``
+    may be ``None``); ``activation`` is ``"tanh"`` (Keras' default), ``"sigmoid"``, ``"relu"``
+    or ``"linear"``. Returns the new hidden state ``(N, units)``, also the step's output.
+    A wrong rank, or a weight whose shape does not fit the others, raises ``ValueError``.
 
     Example:
         >>> h1 = rnn_step(np.ones((2, 3)), np.zeros((2, 4)), np.ones((3, 4)),
@@ -103,7 +87,7 @@ def rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias, activation: str = "tan
     x_t = check_array(x_t, "x_t", ndim=2)
     kernel, recurrent_kernel, bias = _check_weights(kernel, recurrent_kernel, bias, x_t.shape[1])
     h_prev = _check_state(h_prev, "h_prev", x_t.shape[0], kernel.shape[1])
-    act, _ = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
+    act, _ = _pick(activation)
     z = x_t @ kernel + h_prev @ recurrent_kernel
     if bias is not None:
         z = z + bias
@@ -113,25 +97,16 @@ def rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias, activation: str = "tan
 def rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, activation: str = "tanh"):
     """Run a SimpleRNN over whole sequences and keep every hidden state.
 
-    Args:
-        x: sequences ``(N, T, features)``.
-        kernel, recurrent_kernel, bias: as in :func:`rnn_step` (Keras layout).
-        h0: initial hidden state ``(N, units)``; ``None`` means zeros, as in Keras.
-        activation: as in :func:`rnn_step`.
-
-    Returns:
-        Hidden states ``(N, T, units)``. ``[:, -1]`` is what ``SimpleRNN`` returns by
-        default; the whole array is what it returns with ``return_sequences=True``.
-
-    Raises:
-        ValueError: ``x`` is not 3-D, or a weight or ``h0`` has the wrong shape.
+    ``x`` ``(N, T, features)``; ``h0`` ``(N, units)`` or ``None`` (zeros, as in Keras); the
+    rest as in :func:`rnn_step`. Returns the hidden states ``(N, T, units)``: ``[:, -1]`` is
+    what ``SimpleRNN`` returns by default, all of it with ``return_sequences=True``.
     """
     x = check_array(x, "x", ndim=3)
     n, steps, features = x.shape
     kernel, recurrent_kernel, bias = _check_weights(kernel, recurrent_kernel, bias, features)
     units = kernel.shape[1]
     h = np.zeros((n, units)) if h0 is None else _check_state(h0, "h0", n, units)
-    act, _ = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
+    act, _ = _pick(activation)
     # The input part of every step does not depend on h: compute it for all steps at once.
     x_part = x @ kernel + (0.0 if bias is None else bias)
     states = np.empty((n, steps, units), dtype=np.result_type(x, kernel, h))
@@ -172,19 +147,10 @@ def rnn_backward(
     transposed recurrent kernel on its way to ``h_{t-1}``. That repeated product is why
     gradients shrink or grow with the number of steps.
 
-    Args:
-        x: the sequences ``(N, T, features)`` of the forward pass.
-        states: the hidden states ``(N, T, units)`` that :func:`rnn_forward` returned.
-        grad_states: dL/dh_t from outside the RNN: ``(N, T, units)`` when the loss reads
-            every step (``return_sequences=True``), or ``(N, units)`` when it reads only
-            the last state.
-        kernel, recurrent_kernel, bias, h0, activation: as in :func:`rnn_forward`.
-
-    Returns:
-        An :class:`RNNGradients` named tuple.
-
-    Raises:
-        ValueError: wrong ranks or shapes.
+    ``x`` and ``states`` are the forward pass's input and :func:`rnn_forward`'s output;
+    ``grad_states`` is dL/dh_t from outside the RNN, ``(N, T, units)`` when the loss reads every
+    step or ``(N, units)`` when it reads only the last; the rest as in :func:`rnn_forward`.
+    Returns an :class:`RNNGradients`.
     """
     x = check_array(x, "x", ndim=3)
     n, steps, features = x.shape
@@ -193,36 +159,30 @@ def rnn_backward(
     states = check_array(states, "states", ndim=3)
     if states.shape != (n, steps, units):
         fail("states", f"shape (N, T, units) = ({n}, {steps}, {units})", states)
-    grad_states = check_array(grad_states, "grad_states", ndim=(2, 3))
-    if grad_states.ndim == 2:
-        grad_states = _check_state(grad_states, "grad_states", n, units)
+    direct = check_array(grad_states, "grad_states", ndim=(2, 3))
+    if direct.ndim == 2:  # the loss reads only the last state
+        last = _check_state(direct, "grad_states", n, units)
         direct = np.zeros_like(states)
-        direct[:, -1] = grad_states
-    elif grad_states.shape != states.shape:
-        fail("grad_states", f"shape (N, T, units) = {states.shape} or (N, units)", grad_states)
-    else:
-        direct = grad_states
+        direct[:, -1] = last
+    elif direct.shape != states.shape:
+        fail("grad_states", f"shape (N, T, units) = {states.shape} or (N, units)", direct)
     h0 = np.zeros((n, units)) if h0 is None else _check_state(h0, "h0", n, units)
-    _, derivative = _ACTIVATIONS[check_choice(activation, "activation", tuple(_ACTIVATIONS))]
+    _, derivative = _pick(activation)
 
-    d_hidden = np.zeros_like(states)
-    d_x = np.zeros_like(x, dtype=d_hidden.dtype)
-    d_kernel = np.zeros_like(kernel)
-    d_recurrent = np.zeros_like(recurrent_kernel)
-    d_bias = np.zeros(units)
-    carry = np.zeros((n, units))  # gradient flowing back from step t + 1
+    d_hidden, d_x = np.zeros_like(states), np.zeros(x.shape)
+    d_kernel, d_recurrent, d_bias = np.zeros_like(kernel), np.zeros_like(recurrent_kernel), 0.0
+    carry = np.zeros((n, units))  # the gradient flowing back from step t + 1
     for t in reversed(range(steps)):
-        d_hidden[:, t] = direct[:, t] + carry
-        dz = d_hidden[:, t] * derivative(states[:, t])
+        d_hidden[:, t] = direct[:, t] + carry  # dL/dh_t: read here, and through later steps
+        dz = d_hidden[:, t] * derivative(states[:, t])  # back through the activation
         h_prev = states[:, t - 1] if t > 0 else h0
-        d_kernel += x[:, t].T @ dz
-        d_recurrent += h_prev.T @ dz
+        d_kernel += x[:, t].T @ dz  # the same weights act at every step: their
+        d_recurrent += h_prev.T @ dz  # gradients add up over the steps
         d_bias += dz.sum(axis=0)
         d_x[:, t] = dz @ kernel.T
-        carry = dz @ recurrent_kernel.T
-    return RNNGradients(
-        d_hidden, d_x, d_kernel, d_recurrent, None if bias is None else d_bias, carry
-    )
+        carry = dz @ recurrent_kernel.T  # on to h_{t-1}: one more product with W_h^T
+    d_bias = None if bias is None else np.broadcast_to(d_bias, (units,)).copy()
+    return RNNGradients(d_hidden, d_x, d_kernel, d_recurrent, d_bias, carry)
 
 
 def clip_by_norm(grad, clip_norm: float) -> np.ndarray:
@@ -242,24 +202,6 @@ def clip_by_norm(grad, clip_norm: float) -> np.ndarray:
     clip_norm = check_scalar(clip_norm, "clip_norm", float, low=0, closed="neither")
     norm = float(np.sqrt(np.sum(grad**2)))
     return grad * (clip_norm / max(norm, clip_norm))
-
-
-def clip_by_global_norm(grads, clip_norm: float) -> tuple[list[np.ndarray], float]:
-    """Rescale a list of gradients together so their joint norm is at most ``clip_norm``.
-
-    Like ``tf.clip_by_global_norm`` (Keras' ``global_clipnorm``): every array is scaled by
-    the same factor, so the update keeps its direction across all weights.
-
-    Returns:
-        ``(clipped, global_norm)``: the rescaled arrays and the norm before clipping.
-    """
-    if not isinstance(grads, (list, tuple)) or not grads:
-        fail("grads", "a non-empty list of arrays", grads)
-    arrays = [check_array(g, f"grads[{i}]") for i, g in enumerate(grads)]
-    clip_norm = check_scalar(clip_norm, "clip_norm", float, low=0, closed="neither")
-    global_norm = float(np.sqrt(sum(np.sum(g**2) for g in arrays)))
-    scale = clip_norm / max(global_norm, clip_norm)
-    return [g * scale for g in arrays], global_norm
 
 
 def spectral_radius(matrix) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lstm_step", "gru_step_reset_before", "lstm_param_count", "gru_param_count"]
+__all__ = ["lstm_step", "gru_step_reset_before", "gru_param_count"]
 
 
 def _sigmoid(z):
@@ -29,11 +29,6 @@ def gru_step_reset_before(x_t, h_prev, kernel, recurrent_kernel, bias):
     r = _sigmoid(xr + h_prev @ u_r)
     candidate = np.tanh(xh + (r * h_prev) @ u_h)
     return z * h_prev + (1.0 - z) * candidate
-
-
-def lstm_param_count(features, units):
-    """Trainable parameters of ``keras.layers.LSTM(units)`` on ``features`` inputs."""
-    return 4 * (features * units + units * units + units)
 
 
 def gru_param_count(features, units, reset_after):
