@@ -184,9 +184,11 @@ Seq2SeqArrays = namedtuple("Seq2SeqArrays", ["encoder_input", "decoder_input", "
 
 
 def encode_pairs(inputs, targets, in_vocab, out_vocab, in_length, out_length) -> Seq2SeqArrays:
-    """Teacher forcing's ``Seq2SeqArrays(encoder_input (N, in_length), decoder_input,
-    target (N, out_length))``: ``decoder_input`` is ``<s> y1 ... y(T-1)``, ``target``
-    ``y1 ... yT </s>``, so at step t the decoder is fed the true previous character."""
+    """Teacher forcing's arrays: the decoder is fed the true previous character at every step.
+
+    Returns ``Seq2SeqArrays(encoder_input (N, in_length), decoder_input, target (N, out_length))``:
+    ``decoder_input`` is ``<s> y1 ... y(T-1)`` and ``target`` is ``y1 ... yT </s>``.
+    """
     if len(inputs) != len(targets):
         raise ValueError(
             f"inputs, targets: expected the same number of strings, received "
