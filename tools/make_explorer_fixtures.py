@@ -309,6 +309,14 @@ schedule_explorer
 """,
         EXPLORER,
     ),
+    md("Chapter 10's explorer: which rows each data-parallel worker trains on (no model)."),
+    code(
+        """
+sharding_explorer = ShardingExplorer(workers=2, global_batch=12, steps=4)
+sharding_explorer
+""",
+        EXPLORER,
+    ),
     md(
         "A softmax classifier trained for 3 epochs, saved to a temporary folder for Chapter 9's "
         "explorer, which serves it on 127.0.0.1 and asks it over HTTP."
@@ -343,14 +351,6 @@ service_explorer.controls["example"].value = 1
 assert "not reachable" in service_explorer.error
 print("service stopped:", "not reachable" in service_explorer.error)
 """
-    ),
-    md("Chapter 10's explorer: which rows each data-parallel worker trains on (no model)."),
-    code(
-        """
-sharding_explorer = ShardingExplorer(workers=2, global_batch=12, steps=4)
-sharding_explorer
-""",
-        EXPLORER,
     ),
 ]
 
