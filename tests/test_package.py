@@ -159,3 +159,15 @@ def test_a_deprecation_raised_in_dlhelpers_fails_the_suite():
         warnings.warn_explicit(
             "old API", DeprecationWarning, "dlhelpers/data.py", 1, "dlhelpers.data"
         )
+
+
+def test_the_package_layers_hold():
+    """pyproject's import-linter contracts (scratch NumPy-only, plots take arrays, ...) are kept."""
+    from pathlib import Path
+
+    tool = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run(
+        [str(tool)], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "BROKEN" not in done.stdout and "6 kept, 0 broken" in done.stdout
