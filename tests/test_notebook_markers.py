@@ -74,3 +74,17 @@ def test_the_solutions_pattern_catches_every_spelling():
         assert SOLUTIONS_IMPORT.search(line), line
     for line in ["from dlhelpers.exercises import show_solution", "show_solution(3, 'x')"]:
         assert not SOLUTIONS_IMPORT.search(line), line
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.stem for nb in CHAPTERS])
+def test_every_check_in_a_chapter_says_what_it_checks(notebook):
+    """A failing assert tells the learner, in words, which lesson did not hold."""
+    import ast
+
+    bare = []
+    for i, src in enumerate(_code_sources(notebook)):
+        lines = [line for line in src.split("\n") if not line.lstrip().startswith(("%", "!"))]
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, ast.Assert) and node.msg is None:
+                bare.append(f"code cell {i}, line {node.lineno}")
+    assert not bare, f"{notebook.name}: asserts without a message at {bare}"
