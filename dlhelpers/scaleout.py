@@ -108,10 +108,18 @@ class Processes:
         self.logs.append(log)
         return proc
 
-    def wait(self, timeout_s: float = 120.0, procs=None) -> None:
-        """Wait for ``procs`` (default: all) to exit 0; raise ``RuntimeError`` with their logs."""
+    def wait(self, timeout_s: float = 120.0, procs=None, *, desc: str | None = None) -> None:
+        """Wait for ``procs`` (default: all) to exit 0; raise ``RuntimeError`` with their logs.
+
+        ``desc`` shows a progress bar (``tqdm.auto``) that counts the processes that finished.
+        """
         procs = self.procs if procs is None else procs
         deadline = time.monotonic() + timeout_s
+        bar = None
+        if desc:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(procs), desc=desc, unit="process")
         for proc in procs:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -120,6 +128,10 @@ class Processes:
                 raise RuntimeError(
                     f"processes still running after {timeout_s} s\n{self.tails()}"
                 ) from None
+            if bar is not None:
+                bar.update()
+        if bar is not None:
+            bar.close()
         failed = [p for p in procs if p.returncode != 0]
         if failed:
             self.stop()

@@ -189,3 +189,12 @@ def test_load_test_counts_statuses_and_returns_the_answers(tmp_path, tf):
     for row, answer in result["answers"].items():
         np.testing.assert_allclose(answer, expected[row], rtol=1e-5, atol=1e-6)
     assert result["p99_ms"] >= result["p50_ms"] > 0
+
+
+def test_wait_can_show_a_progress_bar_of_finished_processes(tmp_path, capsys):
+    with scaleout.Processes(tmp_path) as procs:
+        for i in range(2):
+            procs.start([sys.executable, "-c", "pass"], name=f"quick{i}")
+        procs.wait(timeout_s=60, desc="quick processes")
+    assert "quick processes" in capsys.readouterr().err
+    assert [p.returncode for p in procs.procs] == [0, 0]
