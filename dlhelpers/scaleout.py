@@ -350,7 +350,20 @@ def _search_space(hp):
 def _tuner(directory, trials: int, seed: int):
     import keras_tuner
 
-    class LoggedSearch(keras_tuner.RandomSearch):
+    class CountingOracle(keras_tuner.oracles.RandomSearchOracle):
+        """Random search that also remembers which tuners it has told to stop."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.told_to_stop = set()
+
+        def create_trial(self, tuner_id):
+            trial = super().create_trial(tuner_id)
+            if trial.status == "STOPPED":
+                self.told_to_stop.add(tuner_id)
+            return trial
+
+    class LoggedSearch(keras_tuner.Tuner):
         """Records which trials this process trained (the oracle does not say)."""
 
         def run_trial(self, trial, *args, **kwargs):
@@ -359,11 +372,11 @@ def _tuner(directory, trials: int, seed: int):
                 f.write(trial.trial_id + "\n")
             return super().run_trial(trial, *args, **kwargs)
 
+    # keras_tuner.RandomSearch is exactly this Tuner with a RandomSearchOracle.
+    oracle = CountingOracle(objective="val_loss", max_trials=trials, seed=seed)
     return LoggedSearch(
+        oracle,
         _search_space,
-        objective="val_loss",
-        max_trials=trials,
-        seed=seed,
         directory=str(directory),
         project_name="search",
         overwrite=False,
@@ -381,10 +394,15 @@ def run_search(directory, *, trials: int = 4, seed: int = 1, epochs: int = 5):
         The tuner; on the chief (and in one process) ``tuner.oracle`` holds every trial.
     """
     seed = check_scalar(seed, "seed", int, low=1)
-    x, y = regression_data(400, 8, seed=1)
     tuner = _tuner(directory, trials, seed)
-    tuner.search(x[:300], y[:300], validation_data=(x[300:], y[300:]), epochs=epochs, verbose=0)
+    x, y, val = _search_data()
+    tuner.search(x, y, validation_data=val, epochs=epochs, verbose=0)
     return tuner
+
+
+def _search_data():
+    x, y = regression_data(400, 8, seed=1)
+    return x[:300], y[:300], (x[300:], y[300:])
 
 
 def trial_summary(tuner) -> list[dict]:
@@ -403,9 +421,25 @@ def trial_summary(tuner) -> list[dict]:
 
 
 def _tune_role(args) -> None:
-    tuner = run_search(args.out, trials=args.trials, seed=args.seed, epochs=args.epochs)
-    if os.environ.get("KERASTUNER_TUNER_ID") == "chief":
-        (Path(args.out) / "trials.json").write_text(json.dumps(trial_summary(tuner)))
+    if os.environ.get("KERASTUNER_TUNER_ID") != "chief":
+        run_search(args.out, trials=args.trials, seed=args.seed, epochs=args.epochs)
+        return
+    # On the chief, tuner.search() serves the oracle and returns only after polling for idle
+    # workers every 20 s (time.sleep(20) in keras_tuner/src/distribute/oracle_chief.py). So it
+    # serves from a daemon thread, and this thread ends the process once every worker has been
+    # told to stop and no trial is running: nothing is left to serve.
+    import threading
+
+    tuner = _tuner(args.out, args.trials, check_scalar(args.seed, "seed", int, low=1))
+    x, y, val = _search_data()
+    fit = {"validation_data": val, "epochs": args.epochs, "verbose": 0}
+    threading.Thread(target=tuner.search, args=(x, y), kwargs=fit, daemon=True).start()
+    while len(tuner.oracle.told_to_stop) < args.workers or tuner.oracle.ongoing_trials:
+        time.sleep(0.1)
+    time.sleep(1.0)  # let the last "stop" answers reach the workers
+    (Path(args.out) / "trials.json").write_text(json.dumps(trial_summary(tuner)))
+    sys.stdout.flush()
+    os._exit(0)  # the gRPC server and the search thread end with the process
 
 
 def start_search(out_dir, *, workers=2, trials=4, seed=1, epochs=5):
@@ -417,7 +451,7 @@ def start_search(out_dir, *, workers=2, trials=4, seed=1, epochs=5):
     out = Path(out_dir)
     (port,) = free_ports(1)
     procs = Processes(out)
-    flags = _flags(trials=trials, seed=seed, epochs=epochs)
+    flags = _flags(trials=trials, seed=seed, epochs=epochs, workers=workers)
     for role in ["chief"] + [f"tuner{i}" for i in range(workers)]:
         procs.start(
             [sys.executable, "-m", "dlhelpers.scaleout", "tune", "--out", str(out), *flags],
@@ -541,7 +575,7 @@ def _main(argv=None) -> None:
     for flag, default in [("rows", 512), ("features", 8), ("epochs", 3), ("global-batch", 64)]:
         train.add_argument(f"--{flag}", type=int, default=default)
     tune = sub.add_parser("tune", help="one process (chief or worker) of a shared search")
-    for flag, default in [("trials", 4), ("epochs", 5)]:
+    for flag, default in [("trials", 4), ("epochs", 5), ("workers", 2)]:
         tune.add_argument(f"--{flag}", type=int, default=default)
     for p in (train, tune):
         p.add_argument("--out", required=True)
