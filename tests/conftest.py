@@ -12,6 +12,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 
+# The fixture notebooks exist for the browser test, which runs them in JupyterLab (and
+# test_browser.py checks, without a browser, that they build every chapter's explorers); nbval
+# executing them as well would run each twice.
+collect_ignore_glob = ["fixtures/*.ipynb"]
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
