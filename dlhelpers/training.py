@@ -12,13 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from dlhelpers._tf import import_tensorflow
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_same_length,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_choice, check_same_length, check_scalar, fail
 
 __all__ = [
     "build_mlp",
@@ -62,9 +56,7 @@ def build_mlp(
             weights are those of that seed.
 
     Returns:
-        An uncompiled ``keras.Sequential`` taking ``(batch, n_features)``: the model
-        ``keras.Sequential([keras.Input((n_features,)), keras.layers.Dense(h, activation=...),
-        ..., keras.layers.Dense(n_outputs, activation=output_activation)])``.
+        An uncompiled ``keras.Sequential`` taking ``(batch, n_features)``.
     """
     n_features = check_scalar(n_features, "n_features", int, low=1)
     n_outputs = check_scalar(n_outputs, "n_outputs", int, low=1)

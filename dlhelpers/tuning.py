@@ -1,20 +1,12 @@
 """Tuning a small Keras model: sweeps, a learning-rate finder, schedules, k-fold CV, keras-tuner.
 
-TensorFlow is imported inside the functions, so importing this module stays cheap.
-
-- :func:`train_mlp`: one training run of a small dense classifier
-  (:func:`dlhelpers.training.build_mlp`), the run every experiment of the chapter varies.
-- :func:`sweep`: train once per value of one hyperparameter.
-- :func:`find_learning_rate`: exponentially increasing learning rate, loss recorded per step.
-- :func:`schedule_lrs` (NumPy, by hand) and :func:`make_schedule` (the Keras objects).
-- :func:`cross_validate` and :func:`summarize_scores`: k-fold CV with scikit-learn splitters;
-  :func:`split_vs_kfold`: how far one split and a k-fold mean land from an unseen pool.
-- :func:`mlp_hypermodel`, :func:`make_tuner`, :func:`trials_table`: keras-tuner searches
-  (with ``cache=``, trials share the runs of :func:`train_mlp` and :func:`sweep`).
+Every experiment varies one run, :func:`train_mlp`; with ``cache=``, sweeps and keras-tuner
+trials share its runs. TensorFlow is imported inside the functions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import namedtuple
 
@@ -26,6 +18,7 @@ from dlhelpers.training import build_mlp, fit_model
 
 __all__ = [
     "train_mlp",
+    "train_mlp_code",
     "SweepResult",
     "sweep",
     "LRFinderResult",
@@ -138,6 +131,41 @@ def train_mlp(
     return run
 
 
+def train_mlp_code(
+    n_features: int, n_classes: int, *, units, learning_rate: str, batch_size, epochs, seed
+) -> str:
+    """The plain Keras code of a one-hidden-layer :func:`train_mlp` run, as explorers show it.
+
+    Args:
+        learning_rate: Python source for the rate (``"0.01"``, or a name such as
+            ``"schedule"`` that lines placed before this code define).
+
+    Returns:
+        Code that defines ``model`` and ``history`` from ``x_train, y_train, x_val, y_val``.
+    """
+    return f"""keras.utils.set_random_seed({seed})
+model = keras.Sequential(
+    [
+        keras.Input(({n_features},)),
+        keras.layers.Dense({units}, activation="relu"),
+        keras.layers.Dense({n_classes}, activation="softmax"),
+    ]
+)
+model.compile(
+    optimizer=keras.optimizers.Adam(learning_rate={learning_rate}),
+    loss="sparse_categorical_crossentropy",
+    metrics=["accuracy"],
+)
+history = model.fit(
+    x_train,
+    y_train,
+    validation_data=(x_val, y_val),
+    epochs={epochs},
+    batch_size={batch_size},
+    verbose=0,
+)"""
+
+
 def _run_key(data, settings: dict) -> tuple:
     """The cache key of a run: a digest of the data and the settings' reprs."""
     # NumPy scalars and Python numbers of the same value give the same key
@@ -147,7 +175,11 @@ def _run_key(data, settings: dict) -> tuple:
     if hasattr(settings.get("learning_rate"), "get_config"):  # a schedule: key on its config
         lr = settings["learning_rate"]
         settings["learning_rate"] = (type(lr).__name__, sorted(lr.get_config().items()))
-    return _fingerprint(data), tuple(sorted((k, repr(v)) for k, v in settings.items()))
+    digest = hashlib.sha1()  # of the data's bytes, so a cache never mixes runs on different data
+    for a in map(np.ascontiguousarray, data):
+        digest.update(f"{a.shape}{a.dtype}".encode())
+        digest.update(a.tobytes())
+    return digest.hexdigest(), tuple(sorted((k, repr(v)) for k, v in settings.items()))
 
 
 def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> SweepResult:
@@ -175,18 +207,6 @@ def sweep(param: str, values, data, *, cache: dict | None = None, **fixed) -> Sw
         fail("data", "a tuple (x_train, y_train, x_val, y_val)", data)
     histories = [train_mlp(*data, **{**fixed, param: value}, cache=cache)[1] for value in values]
     return SweepResult(param, values, histories)
-
-
-def _fingerprint(arrays) -> str:
-    """A digest of the data's bytes, so a cache never mixes runs on different data."""
-    import hashlib
-
-    digest = hashlib.sha1()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        digest.update(f"{a.shape}{a.dtype}".encode())
-        digest.update(a.tobytes())
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- LR finder
@@ -671,9 +691,8 @@ def make_tuner(
     import_tensorflow()
     import keras_tuner as kt
 
-    cls = {"grid": kt.GridSearch, "random": kt.RandomSearch, "bayesian": kt.BayesianOptimization}[
-        kind
-    ]
+    tuners = {"grid": kt.GridSearch, "random": kt.RandomSearch, "bayesian": kt.BayesianOptimization}
+    cls = tuners[kind]
     extra = {}
     if kind == "bayesian":  # keras-tuner's own default would spend a small budget at random
         extra["num_initial_points"] = check_scalar(initial_points, "initial_points", int, low=1)

@@ -54,6 +54,8 @@ KERAS_INTERNAL = frozenset(
 KNOWN_ELSEWHERE: dict[tuple[str, str], str] = {}
 
 _ATTR_FUNCTIONS = {"getattr", "hasattr", "setattr", "delattr"}
+# Standard-library functions whose documented public name starts with an underscore.
+STDLIB_PUBLIC = {("os", "_exit")}
 _OBJECT_METHODS = {"__setattr__", "__getattribute__", "__delattr__"}
 
 
@@ -108,6 +110,8 @@ def violations(tree: ast.AST, own: set[str]) -> list[tuple[int, str, str]]:
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and (node.value.id, node.attr) in STDLIB_PUBLIC:
+                continue
             writes = isinstance(node.ctx, (ast.Store, ast.Del))
             check(node.lineno, node.attr, "writes" if writes else "reads")
         elif isinstance(node, ast.Call):
@@ -188,6 +192,8 @@ def test_known_elsewhere_list_is_not_stale():
         ("self._cache = {}\nself._cache.clear()", []),  # dlhelpers' own state
         ("def _helper():\n    pass\nother._helper()", []),  # a name dlhelpers defines
         ("x.__class__.__name__, layer.call(x), self.call(x)", []),  # dunders, calling call
+        ("os._exit(0)", []),  # the standard library's documented immediate exit
+        ("model._exit", ["_exit"]),  # the same name on anything else is still flagged
     ],
 )
 def test_the_scanner_flags_private_keras_use_and_spares_own_names(source, flagged):

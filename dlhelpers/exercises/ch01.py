@@ -9,15 +9,11 @@ from dlhelpers.exercises._core import Case, Feedback, check_cases
 __all__ = ["check_one_hot", "check_standardize", "check_accuracy"]
 
 
-def _rng(seed):
-    return np.random.default_rng(seed)
-
-
 def check_one_hot(one_hot) -> Feedback:
     """Exercise 1: ``one_hot(labels, n_classes)`` -> ``(n, n_classes)`` array of 0/1."""
     cases = []
     for seed, (n, k) in enumerate([(5, 3), (1, 2), (12, 10), (7, 7)]):
-        labels = _rng(seed).integers(0, k, size=n)
+        labels = np.random.default_rng(seed).integers(0, k, size=n)
         cases.append(Case(f"{n} labels, {k} classes", (labels, k), np.eye(k)[labels]))
 
     def hint(case, received):
@@ -36,7 +32,7 @@ def check_standardize(standardize) -> Feedback:
     """Exercise 2: ``standardize(train, other)`` -> both scaled with the *training* mean and std."""
     cases = []
     for seed, shape in enumerate([(20, 3), (50, 1), (8, 5)]):
-        rng = _rng(seed + 10)
+        rng = np.random.default_rng(seed + 10)
         train = rng.normal(5, 3, size=shape)
         other = rng.normal(8, 1, size=(6, shape[1]))  # shifted: leakage shows up
         mean, std = train.mean(axis=0), train.std(axis=0)
@@ -75,7 +71,7 @@ def check_accuracy(accuracy) -> Feedback:
     """Exercise 3: ``accuracy(y_true, y_prob)`` from ``(n,)`` labels and ``(n, k)`` probabilities."""
     cases = []
     for seed, (n, k) in enumerate([(10, 3), (4, 2), (30, 5)]):
-        rng = _rng(seed + 20)
+        rng = np.random.default_rng(seed + 20)
         logits = rng.normal(size=(n, k))
         prob = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
         y = rng.integers(0, k, size=n)

@@ -1,10 +1,6 @@
 """Chapter 2 exercises: a dense layer's backward pass, the sigmoid derivative, a momentum step,
 and a Keras model of the two moons scored on moons the learner never sees.
 
-Each ``check_*`` runs the learner's function on hidden cases and returns a
-:class:`~dlhelpers.exercises.Feedback` (truthy when every case passes) that names the
-first failing case, what was expected and received, and a hint for the usual mistake.
-
 Example:
     >>> from dlhelpers.exercises.ch02 import check_sigmoid_derivative
     >>> from dlhelpers.exercises import show_solution

@@ -1,9 +1,4 @@
-"""Chapter 3 exercises: output sizes, one convolution output, max pooling, parameter counts.
-
-Each ``check_*`` runs your function on hidden cases and returns a
-:class:`~dlhelpers.exercises.Feedback`; ``print`` it to read which case failed,
-what was expected, what came back and a hint.
-"""
+"""Chapter 3 exercises: output sizes, one convolution output, max pooling, parameter counts."""
 
 from __future__ import annotations
 

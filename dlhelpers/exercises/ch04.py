@@ -1,9 +1,5 @@
 """Chapter 4 exercises: the CNN's parameter count, the FGSM step, a confusion matrix by hand,
 the receptive field, and a digit model on a parameter budget, scored on held-out digits.
-
-Each ``check_*`` runs your function on hidden cases and returns a
-:class:`~dlhelpers.exercises.Feedback`; ``print`` it to read which case failed,
-what was expected, what came back and a hint.
 """
 
 from __future__ import annotations
@@ -13,6 +9,7 @@ import functools
 import numpy as np
 
 from dlhelpers._validation import check_same_length
+from dlhelpers.cnn import accuracy
 from dlhelpers.exercises._core import Case, Feedback, check_cases
 from dlhelpers.inspect.core import keras_module
 
@@ -258,10 +255,6 @@ def heldout_digits():
     return (images[rows].astype("float32") / 255.0)[..., None], labels[rows]
 
 
-def _accuracy(model, x, y) -> float:
-    return float(np.mean(np.argmax(np.asarray(model(x, training=False)), axis=-1) == y))
-
-
 def check_digit_model(
     func, x_train, y_train, x_val, y_val, *, min_accuracy=0.94, max_params=10_000
 ) -> Feedback:
@@ -315,11 +308,11 @@ def check_digit_model(
             "fewer filters in the last convolution, or go straight to Dense(10).",
         )
     x_held, y_held = heldout_digits()
-    held = _accuracy(model, x_held, y_held)
+    held = accuracy(model, x_held, y_held)
     received = f"accuracy {held:.3f}, {params:,} parameters"
     if held >= min_accuracy:
         return Feedback(True, f"held-out accuracy {held:.3f} with {params:,} parameters.")
-    train = _accuracy(model, np.asarray(x_train, dtype="float32"), np.asarray(y_train))
+    train = accuracy(model, np.asarray(x_train, dtype="float32"), y_train)
     if train < min_accuracy + 0.01:
         hint = (
             f"it underfits (training accuracy {train:.3f}): train for more epochs, raise the "

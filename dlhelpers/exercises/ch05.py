@@ -1,8 +1,4 @@
-"""Chapter 5 exercises: one RNN step, a SimpleRNN's parameter count, clipping by norm.
-
-Each ``check_*`` runs hidden cases and returns a :class:`~dlhelpers.exercises.Feedback`
-that names the failing case and recognises the usual mistakes.
-"""
+"""Chapter 5 exercises: one RNN step, a SimpleRNN's parameter count, clipping by norm."""
 
 from __future__ import annotations
 

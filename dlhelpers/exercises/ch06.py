@@ -1,8 +1,4 @@
-"""Exercises of Chapter 6: one LSTM step, one GRU step, the size of a GRU layer.
-
-Each ``check_*`` runs your function on hidden cases and returns a
-:class:`~dlhelpers.exercises.Feedback`; print it to read what went wrong.
-"""
+"""Exercises of Chapter 6: one LSTM step, one GRU step, the size of a GRU layer."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
 """Exercises for Chapter 7: attention weights, scaled dot-product attention, temperature,
 and a model to build and train (``check_date_model``, scored on held-out lines).
-
-Each ``check_*`` runs your function on hidden cases and returns feedback that
-prints as text: ``print(check_dot_product_weights(my_function))``.
 """
 
 from __future__ import annotations

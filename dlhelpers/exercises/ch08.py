@@ -1,7 +1,4 @@
-"""Chapter 8 exercises: a learning-rate schedule, k-fold summary, picking a rate from a range test.
-
-Each ``check_*`` takes your function and returns a :class:`~dlhelpers.exercises.Feedback`.
-"""
+"""Chapter 8 exercises: a learning-rate schedule, k-fold summary, picking a rate from a range test."""
 
 from __future__ import annotations
 

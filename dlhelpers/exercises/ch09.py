@@ -1,7 +1,4 @@
-"""Chapter 9 exercises: validating a predict payload, latency percentiles.
-
-Each ``check_*`` takes your function and returns a :class:`~dlhelpers.exercises.Feedback`.
-"""
+"""Chapter 9 exercises: validating a predict payload, latency percentiles."""
 
 from __future__ import annotations
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_scalar, fail
 from dlhelpers.explorers._base import Explorer
 
 __all__ = ["FeatureMapExplorer"]
@@ -45,9 +41,7 @@ class FeatureMapExplorer(Explorer):
         if self.labels is not None and len(self.labels) != len(self.images):
             fail("labels", f"{len(self.images)} labels, one per image", self.labels)
         layers = conv_layer_names(model) if layers is None else list(layers)
-        if not layers:
-            fail("layers", "at least one layer name", layers)
-        feature_maps(model, self.images[:1], layers)  # validates the names early
+        feature_maps(model, self.images[:1], layers)  # checks the names (and that there are some)
         self.max_maps = check_scalar(max_maps, "max_maps", int, low=1)
         self._feature_maps = feature_maps
         self._cache: dict = {}

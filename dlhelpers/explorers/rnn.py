@@ -6,7 +6,7 @@ import numpy as np
 
 from dlhelpers._validation import check_scalar, fail
 from dlhelpers.explorers._base import Explorer
-from dlhelpers.plots.rnn import plot_hidden_states
+from dlhelpers.plots.rnn import plot_hidden_states, plot_step_gradients
 from dlhelpers.scratch.recurrent import rnn_backward, rnn_forward, scale_spectral_radius
 
 __all__ = ["GradientFlowExplorer", "HiddenStateExplorer"]
@@ -144,15 +144,13 @@ class GradientFlowExplorer(Explorer):
     def draw(self, fig, result):
         ax = fig.add_subplot()
         norms = result["norms"]
+        plot_step_gradients({r"measured $\|\partial L/\partial h_t\|$": norms}, ax=ax)
         t = np.arange(1, len(norms) + 1)  # h_1 .. h_T
-        ax.semilogy(t, norms, marker=".", label=r"measured $\|\partial L/\partial h_t\|$")
         rule = norms[-1] * result["radius"] ** (len(norms) - t)
-        ax.semilogy(t, rule, "--", color="0.5", label=r"radius$^{\,T-t}$")
-        ax.set_xlabel("time step t (the loss reads the last step)")
+        ax.plot(t, rule, "--", color="0.5", label=r"radius$^{\,T-t}$")
         ax.set_title(
             f"{result['activation']}, radius {result['radius']:.2f}: first / last = "
             f"{result['ratio']:.2g}",
             fontsize=10,
         )
         ax.legend(fontsize=8)
-        ax.grid(alpha=0.3)

@@ -107,7 +107,7 @@ class ScheduleExplorer(Explorer):
         return {"lrs": lrs, "params": params, "history": history, "model": model}
 
     def code(self, schedule, learning_rate) -> str:
-        from dlhelpers.tuning import make_schedule
+        from dlhelpers.tuning import make_schedule, train_mlp_code
 
         made = make_schedule(schedule, **self.params(schedule, learning_rate))
         if isinstance(made, float):
@@ -118,43 +118,22 @@ class ScheduleExplorer(Explorer):
             )
             rate = f"keras.optimizers.schedules.{type(made).__name__}({args})"
         n_classes = max(int(max(self.data[1].max(), self.data[3].max())) + 1, 2)
-        return f"""import keras
-
-schedule = {rate}
-keras.utils.set_random_seed({self.seed})
-model = keras.Sequential(
-    [
-        keras.Input(({self.data[0].shape[1]},)),
-        keras.layers.Dense({self.units}, activation="relu"),
-        keras.layers.Dense({n_classes}, activation="softmax"),
-    ]
-)
-model.compile(
-    optimizer=keras.optimizers.Adam(learning_rate=schedule),
-    loss="sparse_categorical_crossentropy",
-    metrics=["accuracy"],
-)
-history = model.fit(
-    x_train,
-    y_train,
-    validation_data=(x_val, y_val),
-    epochs={self.epochs},
-    batch_size={self.batch_size},
-    verbose=0,
-)"""
+        settings = dict(units=self.units, batch_size=self.batch_size, epochs=self.epochs)
+        return f"import keras\n\nschedule = {rate}\n" + train_mlp_code(
+            self.data[0].shape[1], n_classes, learning_rate="schedule", seed=self.seed, **settings
+        )
 
     def draw(self, fig, result) -> None:
+        from dlhelpers.plots.workflow import plot_history
+
         history = result["history"]
         ax_lr, ax_loss = fig.subplots(1, 2)
         ax_lr.plot(np.arange(len(result["lrs"])), result["lrs"], color="C2")
         for epoch in range(1, self.epochs):
             ax_lr.axvline(epoch * self.steps_per_epoch, color="0.85", lw=0.8)
         ax_lr.set(xlabel="step (grey lines: epochs)", ylabel="learning rate", yscale="log")
-        epochs = np.arange(1, len(history["loss"]) + 1)
-        ax_loss.plot(epochs, history["loss"], marker=".", label="train")
-        ax_loss.plot(epochs, history["val_loss"], marker=".", label="validation")
-        ax_loss.set(xlabel="epoch", ylabel="loss", yscale="log", xticks=epochs)
-        ax_loss.legend(fontsize="small")
+        plot_history(history, "loss", ax=ax_loss)
+        ax_loss.set_yscale("log")
         fig.suptitle(
             f"validation loss {history['val_loss'][-1]:.3f}, "
             f"accuracy {history['val_accuracy'][-1]:.3f}",

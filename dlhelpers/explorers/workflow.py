@@ -13,10 +13,9 @@ __all__ = ["TrainingExplorer"]
 class TrainingExplorer(Explorer):
     """Learning rate, batch size, hidden units and epochs -> learning curves.
 
-    Each change retrains a one-hidden-layer softmax classifier from the same
-    seed with Adam and redraws loss and accuracy for training and validation.
-    Retraining calls :func:`dlhelpers.set_seed`, which also reseeds the global
-    NumPy and Python generators of the notebook.
+    Each change retrains a one-hidden-layer softmax classifier from the same seed with Adam
+    (:func:`dlhelpers.tuning.train_mlp`) and redraws loss and accuracy for training and
+    validation. Retraining reseeds Keras, so also the global NumPy and Python generators.
 
     Args:
         X_train, y_train: ``(n, features)`` features and ``(n,)`` integer labels.
@@ -24,7 +23,7 @@ class TrainingExplorer(Explorer):
         seed: seed for weights and shuffling, so the same settings give the same curves.
 
     Attributes:
-        result: the Keras ``History.history`` dict of the last run.
+        result: the history dict of the last run (per-epoch lists of each metric).
         model: the Keras model of the last run.
         code_text: the Keras code of the current settings, on data named
             ``x_train, y_train, x_val, y_val``.
@@ -42,7 +41,7 @@ class TrainingExplorer(Explorer):
         self.y_val = check_array(y_val, "y_val", ndim=1, dtype=None).astype(int)
         check_same_length(X_train=self.X_train, y_train=self.y_train)
         check_same_length(X_val=self.X_val, y_val=self.y_val)
-        self.n_classes = int(max(self.y_train.max(), self.y_val.max())) + 1
+        self.n_classes = max(int(max(self.y_train.max(), self.y_val.max())) + 1, 2)  # as train_mlp
         self.seed = seed
         self.model = None
         style = {"description_width": "initial"}
@@ -60,53 +59,30 @@ class TrainingExplorer(Explorer):
         super().__init__(controls, title="Train again with other hyperparameters")
 
     def compute(self, learning_rate, batch_size, hidden_units, epochs) -> dict:
-        from dlhelpers import set_seed
-        from dlhelpers.training import build_mlp, fit_model
+        from dlhelpers.inspect.core import keras_module
+        from dlhelpers.tuning import train_mlp
 
-        set_seed(self.seed)  # imports TensorFlow quietly, before keras below
-        import keras
-
-        keras.backend.clear_session()  # drop the previous run's model from memory
-        self.model = build_mlp(self.X_train.shape[1], self.n_classes, (hidden_units,))
-        self.model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
-        history = fit_model(  # model.fit from a tf.data pipeline: retraining stays quick
-            self.model,
+        keras_module().backend.clear_session()  # drop the previous run's model from memory
+        self.model, history = train_mlp(  # the one training run the sweeps of Chapter 8 share
             self.X_train,
             self.y_train,
-            validation_data=(self.X_val, self.y_val),
-            epochs=epochs,
+            self.X_val,
+            self.y_val,
+            units=hidden_units,
+            learning_rate=learning_rate,
             batch_size=batch_size,
+            epochs=epochs,
+            seed=self.seed,
         )
-        return history.history
+        return history
 
     def code(self, learning_rate, batch_size, hidden_units, epochs) -> str:
-        return f"""import keras
+        from dlhelpers.tuning import train_mlp_code
 
-keras.utils.set_random_seed({self.seed})
-model = keras.Sequential(
-    [
-        keras.Input(({self.X_train.shape[1]},)),
-        keras.layers.Dense({hidden_units}, activation="relu"),
-        keras.layers.Dense({self.n_classes}, activation="softmax"),
-    ]
-)
-model.compile(
-    optimizer=keras.optimizers.Adam(learning_rate={learning_rate:.3g}),
-    loss="sparse_categorical_crossentropy",
-    metrics=["accuracy"],
-)
-history = model.fit(
-    x_train,
-    y_train,
-    validation_data=(x_val, y_val),
-    epochs={epochs},
-    batch_size={batch_size},
-    verbose=0,
-)"""
+        settings = dict(units=hidden_units, batch_size=batch_size, epochs=epochs, seed=self.seed)
+        return "import keras\n\n" + train_mlp_code(
+            self.X_train.shape[1], self.n_classes, learning_rate=f"{learning_rate:.3g}", **settings
+        )
 
     def draw(self, fig, result) -> None:
         from dlhelpers.plots.workflow import plot_history

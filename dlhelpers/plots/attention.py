@@ -10,10 +10,6 @@ from dlhelpers.plots._common import axes_or_new
 __all__ = ["plot_attention", "plot_accuracy_by_group", "plot_temperatures"]
 
 
-def _axes(ax, figsize):
-    return axes_or_new(ax, figsize, dpi=75)
-
-
 def _labels(tokens, n: int, name: str) -> list[str]:
     labels = list(tokens)
     if len(labels) != n:
@@ -37,7 +33,7 @@ def plot_attention(weights, input_tokens, output_tokens, ax=None, title: str | N
     w = check_array(weights, "weights", ndim=2)
     cols = _labels(input_tokens, w.shape[1], "input_tokens")
     rows = _labels(output_tokens, w.shape[0], "output_tokens")
-    fig, ax = _axes(ax, (0.22 * w.shape[1] + 1.8, 0.22 * w.shape[0] + 1.2))
+    fig, ax = axes_or_new(ax, (0.22 * w.shape[1] + 1.8, 0.22 * w.shape[0] + 1.2))
     image = ax.imshow(w, cmap="viridis", vmin=0, vmax=max(float(w.max()), 1e-12), aspect="auto")
     ax.set_xticks(range(len(cols)), cols, fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
@@ -67,7 +63,7 @@ def plot_accuracy_by_group(
     if not isinstance(results, dict) or not results:
         fail("results", "a non-empty dict {model name: {group: accuracy}}", results)
     groups = list(next(iter(results.values())))
-    fig, ax = _axes(ax, (5.5, 3))
+    fig, ax = axes_or_new(ax, (5.5, 3))
     width = 0.8 / len(results)
     x = np.arange(len(groups))
     for i, (name, accs) in enumerate(results.items()):
@@ -111,7 +107,7 @@ def plot_temperatures(distributions: dict, labels=None, ax=None, top: int = 12):
     n = len(probs[0])
     names = [str(i) for i in range(n)] if labels is None else _labels(labels, n, "labels")
     order = np.argsort(probs[0])[::-1][:top]
-    fig, ax = _axes(ax, (6, 2.8))
+    fig, ax = axes_or_new(ax, (6, 2.8))
     width = 0.8 / len(probs)
     for i, (t, p) in enumerate(zip(distributions, probs, strict=True)):
         offset = (i - (len(probs) - 1) / 2) * width

@@ -1,19 +1,12 @@
-"""Plots for the backpropagation chapter: graphs, activations, boundaries, curves, gradient norms.
-
-Each function returns the matplotlib ``Figure``; those that need one axes accept ``ax=``.
-New figures are made with ``pyplot`` so that ``fig = plot_x(...)`` shows once in a notebook.
-"""
+"""Plots for the backpropagation chapter: graphs, activations, boundaries, curves, gradient norms."""
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlhelpers._validation import (
-    check_array,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_scalar, fail
 from dlhelpers.plots._common import axes_or_new
 
 __all__ = [
@@ -24,16 +17,6 @@ __all__ = [
     "plot_training_losses",
     "plot_gradient_norms",
 ]
-
-
-def _pyplot():
-    import matplotlib.pyplot as plt  # on first use: importing dlhelpers.plots stays light
-
-    return plt
-
-
-def _axes(ax, figsize):
-    return axes_or_new(ax, figsize, dpi=75)
 
 
 def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = None) -> Figure:
@@ -47,7 +30,7 @@ def plot_computation_graph(nodes: dict, edges, *, ax=None, title: str | None = N
     Raises:
         ValueError: an edge names a node that is not in ``nodes``.
     """
-    fig, ax = _axes(ax, (8, 3))
+    fig, ax = axes_or_new(ax, (8, 3))
     edges = list(edges)
     for src, dst in edges:
         for end in (src, dst):
@@ -106,7 +89,7 @@ def plot_activations(x, curves: dict) -> Figure:
     x = check_array(x, "x", ndim=1)
     if not isinstance(curves, dict) or not curves:
         fail("curves", "a non-empty dict of label -> (values, derivatives)", curves)
-    fig, (left, right) = _pyplot().subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3), dpi=75, layout="constrained")
     for label, pair in curves.items():
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
             fail(f"curves[{label!r}]", "a pair (values, derivatives)", pair)
@@ -157,7 +140,7 @@ def plot_decision_boundary(
     probs = np.asarray(fn(points))
     if probs.ndim != 2 or probs.shape[0] != len(points):
         fail("predict_proba", f"a function returning ({len(points)}, K) probabilities", probs)
-    fig, ax = _axes(ax, (4, 3.5))
+    fig, ax = axes_or_new(ax, (4, 3.5))
     if probs.ndim == 2 and probs.shape[1] == 2:
         ax.contourf(
             gx,
@@ -174,7 +157,7 @@ def plot_decision_boundary(
         from matplotlib.colors import ListedColormap
 
         k = max(probs.shape[1] if probs.ndim == 2 else 1, int(y.max()) + 1)
-        base = _pyplot().get_cmap("tab10" if k <= 10 else "tab20")
+        base = plt.get_cmap("tab10" if k <= 10 else "tab20")
         cmap = ListedColormap([base(i % base.N) for i in range(k)])
         ax.contourf(
             gx,
@@ -206,7 +189,7 @@ def plot_learning_snapshots(model, snapshots, x, y, *, columns: int = 4) -> Figu
     columns = check_scalar(columns, "columns", int, low=1)
     rows = int(np.ceil(len(snapshots) / columns))
     cols = min(columns, len(snapshots))
-    fig, axes = _pyplot().subplots(
+    fig, axes = plt.subplots(
         rows, cols, figsize=(2.2 * cols, 2.1 * rows), dpi=75, layout="constrained"
     )
     axes = np.atleast_1d(axes).ravel()
@@ -244,7 +227,7 @@ def plot_training_losses(
     """
     if not isinstance(curves, dict) or not curves:
         fail("curves", "a non-empty dict of label -> values", curves)
-    fig, ax = _axes(ax, (5, 3))
+    fig, ax = axes_or_new(ax, (5, 3))
     for label, values in curves.items():
         values = check_array(values, f"curves[{label!r}]", ndim=(1, 2))
         epochs = np.arange(1, values.shape[-1] + 1)

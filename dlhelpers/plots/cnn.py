@@ -5,6 +5,7 @@ Arrays in, Figure out: the numbers come from :mod:`dlhelpers.scratch`, computed 
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -18,12 +19,6 @@ __all__ = [
     "plot_kernel_maps",
     "plot_pooling",
 ]
-
-
-def _figure(figsize, dpi=75) -> Figure:
-    import matplotlib.pyplot as plt  # through pyplot: `fig = plot_...(...)` shows once
-
-    return plt.figure(figsize=figsize, dpi=dpi, layout="constrained")
 
 
 def draw_kernel(ax, kernel, *, title: str | None = None, fmt: str = "{:.2g}") -> None:
@@ -61,7 +56,9 @@ def plot_kernel_maps(image, kernels, maps, names=None, *, figsize=None) -> Figur
     names = list(names) if names is not None else [f"map {i}" for i in range(len(maps))]
     rows = 1 if kernels is None else 2
     cols = len(maps) + 1
-    fig = _figure(figsize or (1.8 * cols, 1.8 * rows + 0.2))
+    fig = plt.figure(
+        figsize=figsize or (1.8 * cols, 1.8 * rows + 0.2), dpi=75, layout="constrained"
+    )
     axes = fig.subplots(rows, cols, squeeze=False)
     for ax in axes.ravel():
         ax.set_axis_off()
@@ -153,7 +150,7 @@ def plot_conv_arithmetic(layout, *, position: int = 0, figsize=(6, 3)) -> Figure
     Raises:
         ValueError: a ``position`` outside ``0 .. output**2 - 1``.
     """
-    fig = _figure(figsize)
+    fig = plt.figure(figsize=figsize, dpi=75, layout="constrained")
     draw_conv_layout(fig, layout, position)
     return fig
 
@@ -172,7 +169,7 @@ def plot_pooling(image, pooled: dict, *, window=None, figsize=(7, 2.6)) -> Figur
     """
     image = check_array(image, "image", ndim=2)
     panels = [("input", image)] + [(t, check_array(g, "pooled", ndim=2)) for t, g in pooled.items()]
-    fig = _figure(figsize)
+    fig = plt.figure(figsize=figsize, dpi=75, layout="constrained")
     axes = fig.subplots(1, len(panels), width_ratios=[p[1].shape[1] for p in panels])
     # one colour scale for all panels; the top 40% of the colour map is left unused so that
     # black numbers stay readable on the darkest cells (any sign, constant grids too)

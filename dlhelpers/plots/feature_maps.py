@@ -1,8 +1,4 @@
-"""Plots for Chapter 4: digits, learned filters, feature maps, saliency, curves.
-
-Every function returns the matplotlib ``Figure`` (made with pyplot, so a notebook shows it
-once when the cell ends) and never calls ``plt.show()``.
-"""
+"""Plots for Chapter 4: digits, learned filters, feature maps, saliency, curves."""
 
 from __future__ import annotations
 
@@ -10,12 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlhelpers._validation import (
-    check_array,
-    check_same_length,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_same_length, check_scalar, fail
 
 __all__ = [
     "plot_digits",
@@ -51,6 +42,12 @@ def _as_2d_images(images, name: str) -> np.ndarray:
     return images
 
 
+def _caption(i: int, labels, predictions) -> str:
+    """``"true 3\npred 5"``: the parts of image ``i``'s caption that were given."""
+    parts = [] if labels is None else [f"true {labels[i]}"]
+    return "\n".join(parts + ([] if predictions is None else [f"pred {predictions[i]}"]))
+
+
 def plot_digits(
     images,
     labels=None,
@@ -83,18 +80,13 @@ def plot_digits(
     fig, axes = _grid(len(images), ncols, cell, title_space=0.3 if title else 0.0)
     for i, (ax, img) in enumerate(zip(axes, images, strict=False)):
         ax.imshow(img, cmap="gray_r", vmin=min(0.0, img.min()), vmax=max(1.0, img.max()))
-        caption, colour = [], "black"
         if titles is not None:
-            caption.append(str(titles[i]))
-        else:
-            if labels is not None:
-                caption.append(f"true {labels[i]}")
-            if predictions is not None:
-                caption.append(f"pred {predictions[i]}")
-                if labels is not None and predictions[i] != labels[i]:
-                    colour = "#c00"
-        if caption:
-            ax.set_title("\n".join(caption), fontsize=7, color=colour)
+            ax.set_title(str(titles[i]), fontsize=7)
+        elif labels is not None or predictions is not None:
+            wrong = labels is not None and predictions is not None and predictions[i] != labels[i]
+            ax.set_title(
+                _caption(i, labels, predictions), fontsize=7, color="#c00" if wrong else "black"
+            )
     if title:
         fig.suptitle(title, fontsize=9)
     return fig
@@ -215,12 +207,7 @@ def plot_saliency(images, maps, labels=None, predictions=None, *, title=None) ->
     for i in range(n):
         axes[0, i].imshow(images[i], cmap="gray_r")
         axes[1, i].imshow(maps[i], cmap="hot")
-        caption = []
-        if labels is not None:
-            caption.append(f"true {labels[i]}")
-        if predictions is not None:
-            caption.append(f"pred {predictions[i]}")
-        axes[0, i].set_title("\n".join(caption), fontsize=7)
+        axes[0, i].set_title(_caption(i, labels, predictions), fontsize=7)
         for ax in axes[:, i]:
             ax.set_xticks([])
             ax.set_yticks([])

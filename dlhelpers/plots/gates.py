@@ -1,8 +1,4 @@
-"""Plots for Chapter 6: gates over time, learning curves of several RNNs, forecasts.
-
-Every function takes arrays (or ``History.history`` dicts), returns the matplotlib
-``Figure`` and never calls ``plt.show()``.
-"""
+"""Plots for Chapter 6: gates over time, learning curves of several RNNs, forecasts."""
 
 from __future__ import annotations
 

@@ -20,10 +20,6 @@ __all__ = [
 ]
 
 
-def _axes(ax, figsize):
-    return axes_or_new(ax, figsize, dpi=80)
-
-
 def _history_dict(history) -> dict:
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping) or not logs:
@@ -49,7 +45,7 @@ def plot_history(history, metric: str = "loss", *, ax=None, title: str | None = 
     logs = _history_dict(history)
     if metric not in logs:
         fail("metric", "one of " + ", ".join(sorted(logs)), metric)
-    fig, ax = _axes(ax, (5, 3))
+    fig, ax = axes_or_new(ax, (5, 3), dpi=80)
     epochs = np.arange(1, len(logs[metric]) + 1)
     if f"val_{metric}" in logs:
         ax.plot(epochs, logs[metric], label=f"training {metric}")
@@ -74,7 +70,7 @@ def plot_histories(histories: Mapping, metric: str = "val_loss", *, ax=None, tit
     """
     if not histories:
         fail("histories", "a non-empty dict of label -> History", histories)
-    fig, ax = _axes(ax, (5, 3))
+    fig, ax = axes_or_new(ax, (5, 3), dpi=80)
     for label, history in histories.items():
         logs = _history_dict(history)
         if metric not in logs:
@@ -108,7 +104,7 @@ def plot_confusion_matrix(
     if counts.shape[0] != counts.shape[1]:
         fail("confusion", "a square matrix", counts)
     names = names if names is not None else [str(i) for i in range(len(counts))]
-    fig, ax = _axes(ax, (3.6, 3))
+    fig, ax = axes_or_new(ax, (3.6, 3), dpi=80)
     sns.heatmap(
         counts.astype(int),
         annot=True,
@@ -141,7 +137,7 @@ def plot_roc(y_true, y_prob, class_names: Sequence[str] | None = None, *, ax=Non
         y_prob = np.column_stack([1 - y_prob, y_prob])
     n_classes = y_prob.shape[1]
     names = list(class_names) if class_names is not None else [str(i) for i in range(n_classes)]
-    fig, ax = _axes(ax, (3.6, 3))
+    fig, ax = axes_or_new(ax, (3.6, 3), dpi=80)
     positives = [1] if n_classes == 2 else range(n_classes)
     for k in positives:
         fpr, tpr, _ = roc_curve(y_true == k, y_prob[:, k])

@@ -22,12 +22,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_choice, check_scalar, fail
 
 __all__ = [
     "relu",

@@ -19,13 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_pair,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_choice, check_pair, check_scalar, fail
 
 __all__ = [
     "PADDINGS",
@@ -248,13 +242,9 @@ def _pad(x, window, strides, padding, name, value):
 def conv2d(x, kernel, bias=None, strides=1, padding: str = "valid") -> np.ndarray:
     """2-D convolution as Keras' ``Conv2D`` computes it, vectorised.
 
-    ``sliding_window_view`` gives a view (no copy) of every window of the
-    padded input; the windows at the strided positions are then copied and
-    flattened ("im2col") into an ``(N, out_h, out_w, kh * kw * C_in)`` array,
-    ``kh * kw`` times the input's memory at stride 1. One stacked matrix
-    product, for each image and output row an ``(out_w, kh * kw * C_in)`` block
-    times the ``(kh * kw * C_in, C_out)`` kernel matrix, gives every output
-    value: the way libraries turn convolution into matrix products.
+    Every window is flattened into a row ("im2col", ``kh * kw`` times the input's memory at
+    stride 1) and one matrix product with the flattened kernel gives every output value:
+    the way libraries turn convolution into matrix products.
 
     Args:
         x: input batch ``(N, H, W, C_in)``.

@@ -21,12 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import (
-    check_array,
-    check_choice,
-    check_scalar,
-    fail,
-)
+from dlhelpers._validation import check_array, check_choice, check_scalar, fail
 
 __all__ = ["Optimizer", "SGD", "Adam", "get_optimizer"]
 
@@ -140,11 +135,8 @@ class Adam(Optimizer):
         epsilon: float = 1e-7,
     ):
         super().__init__(learning_rate)
-        self.beta_1 = check_scalar(beta_1, "beta_1", float, low=0, high=1)
-        self.beta_2 = check_scalar(beta_2, "beta_2", float, low=0, high=1)
-        for name, value in (("beta_1", self.beta_1), ("beta_2", self.beta_2)):
-            if value >= 1:
-                fail(name, "a number < 1", value)
+        self.beta_1 = check_scalar(beta_1, "beta_1", float, low=0, high=1, closed="left")
+        self.beta_2 = check_scalar(beta_2, "beta_2", float, low=0, high=1, closed="left")
         self.epsilon = check_scalar(epsilon, "epsilon", float, low=0)
         self.m: list[np.ndarray] = []
         self.v: list[np.ndarray] = []

@@ -6,23 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_scalar, fail, reject
+from dlhelpers.inspect.core import keras_module
 
 __all__ = ["positional_encoding", "build_encoder_decoder", "build_transformer", "refit_from_seed"]
-
-
-def _keras():
-    from dlhelpers._tf import import_tensorflow
-
-    import_tensorflow()
-    import keras
-
-    return keras
 
 
 def _compile(model, learning_rate: float):
     """Adam and sparse cross-entropy; the optimizer's variables made now, not in the first
     traced training step (which then traces about a second faster on a 2-core CPU)."""
-    keras = _keras()
+    keras = keras_module()
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="sparse_categorical_crossentropy",
@@ -62,7 +54,7 @@ def build_encoder_decoder(
     Compiled; inputs ``[encoder_input (N, in_length), decoder_input (N, out_length)]``,
     output probabilities ``(N, out_length, out_vocab_size)``.
     """
-    layers = _keras().layers
+    layers = keras_module().layers
     enc_in = layers.Input((in_length,), dtype="int32", name="encoder_input")
     dec_in = layers.Input((out_length,), dtype="int32", name="decoder_input")
     x = layers.Embedding(in_vocab_size, embed_dim, mask_zero=True, name="encoder_embedding")(enc_in)
@@ -79,13 +71,13 @@ def build_encoder_decoder(
     hidden = layers.Dense(units, activation="tanh", name="combine")(dec_seq)
     probs = layers.Dense(out_vocab_size, activation="softmax", name="output")(hidden)
     name = "seq2seq_attention" if attention else "seq2seq_plain"
-    return _compile(_keras().Model([enc_in, dec_in], probs, name=name), learning_rate)
+    return _compile(keras_module().Model([enc_in, dec_in], probs, name=name), learning_rate)
 
 
 def _block(x, context, mask, prefix, d_model, heads, ff_dim, causal=False, cross_mask=None):
     """One Transformer block: self-attention (causal in the decoder), cross-attention over
     ``context`` when given, then the feed-forward part; each a residual and a layer norm."""
-    layers = _keras().layers
+    layers = keras_module().layers
 
     def sublayer(name, x, out):
         return layers.LayerNormalization(name=f"{prefix}_{name}_norm")(x + out)
@@ -116,7 +108,7 @@ def build_transformer(
     (each a residual and a layer norm). Input padding is masked. A ``ValueError`` if
     ``d_model`` is not a multiple of ``heads``.
     """
-    keras = _keras()
+    keras = keras_module()
     ops, layers = keras.ops, keras.layers
     if check_scalar(d_model, "d_model", int, low=1) % check_scalar(heads, "heads", int, low=1):
         fail("d_model", f"a multiple of heads={heads}", d_model)
