@@ -1,4 +1,4 @@
-"""Write tests/fixtures/explorers_part{1..4}.ipynb (sources only; execute them afterwards with
+"""Write tests/fixtures/explorers_part{1..6}.ipynb (sources only; execute them afterwards with
 ``python benchmarks/run_notebooks.py --inplace tests/fixtures/explorers_part*.ipynb``)."""
 
 import sys
@@ -355,6 +355,38 @@ print("service stopped:", "not reachable" in service_explorer.error)
 ]
 
 
+PART6 = [
+    md(
+        "# Explorers of Chapters 13-14 (browser-test fixture)\n\n"
+        + INTRO.format(
+            chapters="Chapter 13 (`GenerationExplorer`)",
+            how="an untrained Transformer language model over the characters of one sentence",
+        )
+    ),
+    md("The seed first (before Keras is imported), then every import."),
+    code(SEED_SOURCE),
+    code(
+        """
+from dlhelpers import language_model, text
+from dlhelpers.explorers import GenerationExplorer
+"""
+    ),
+    md(
+        "Chapter 13's explorer samples from a language model; an untrained one over a tiny "
+        "character vocabulary is enough to show that the prompt, temperature and top-k redraw."
+    ),
+    code(
+        """
+vocab = text.CharVocabulary("the pass statement does nothing at all")
+tiny_lm = language_model.build_transformer_lm(len(vocab), 8, d_model=8, heads=2, ff_dim=16)
+generation_explorer = GenerationExplorer(tiny_lm, vocab, prompt="the ", steps=10)
+generation_explorer
+""",
+        EXPLORER,
+    ),
+]
+
+
 def write(name, cells):
     nb = new_notebook(cells=cells)
     stem = name.removesuffix(".ipynb").replace("explorers_", "")
@@ -372,6 +404,6 @@ def write(name, cells):
     print("wrote", path)
 
 
-PARTS = {"1": PART1, "2": PART2, "3": PART3, "4": PART4}
+PARTS = {"1": PART1, "2": PART2, "3": PART3, "4": PART4, "6": PART6}
 for part in sys.argv[1:] or PARTS:
     write(f"explorers_part{part}.ipynb", PARTS[part])

@@ -74,8 +74,10 @@ def compare(expected, received, *, rtol: float = 1e-6, atol: float = 1e-8) -> st
         want = np.asarray(expected, dtype=float)
         if got.shape != want.shape:
             return f"wrong shape: expected {want.shape}, received {got.shape}"
-        if not np.allclose(got, want, rtol=rtol, atol=atol):
-            worst = float(np.max(np.abs(got - want)))
+        differs = ~np.isclose(got, want, rtol=rtol, atol=atol)
+        if differs.any():
+            with np.errstate(invalid="ignore"):  # inf - inf, where -inf marks masked entries
+                worst = float(np.max(np.abs(got[differs] - want[differs])))
             return f"values differ (largest difference {worst:.3g})"
         return None
     if isinstance(expected, float):

@@ -1,4 +1,4 @@
-"""Dot-product attention in NumPy, matching Keras (Chapter 7).
+"""Dot-product attention in NumPy, matching Keras (Chapter 7; causal self-attention, Chapter 13).
 
 Layouts follow Keras: queries ``(N, Tq, d)``, keys and values ``(N, Tv, d)``
 (the key may have another feature size than the value), attention weights
@@ -12,7 +12,12 @@ import numpy as np
 from dlhelpers._validation import check_array, check_scalar, fail, reject
 from dlhelpers.scratch.backprop import softmax  # one softmax for the whole course
 
-__all__ = ["scaled_dot_product_attention", "multi_head_attention"]
+__all__ = [
+    "scaled_dot_product_attention",
+    "multi_head_attention",
+    "causal_mask",
+    "causal_self_attention",
+]
 
 
 def _check_mask(mask, n: int, tq: int, tv: int) -> np.ndarray:
@@ -156,3 +161,37 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
     )
     out = out.reshape(n, heads, tq, -1).transpose(0, 2, 1, 3)  # (N, Tq, H, value_dim)
     return np.einsum("nthv,hvo->nto", out, wo) + bo, w.reshape(n, heads, tq, tv)
+
+
+def causal_mask(length: int) -> np.ndarray:
+    """``(1, length, length)`` boolean mask: query ``t`` may attend to keys ``0..t`` only.
+
+    Example:
+        >>> causal_mask(3)[0].astype(int)
+        array([[1, 0, 0],
+               [1, 1, 0],
+               [1, 1, 1]])
+    """
+    length = check_scalar(length, "length", int, low=1)
+    return np.tril(np.ones((length, length), dtype=bool))[None]
+
+
+def causal_self_attention(x, weights=(), use_bias=True):
+    """Masked multi-head self-attention of a decoder: each position sees itself and the past.
+
+    ``keras.layers.MultiHeadAttention(...)(x, x, use_causal_mask=True)`` in NumPy: query, key
+    and value all come from ``x``, and :func:`causal_mask` hides every later position (its
+    score becomes ``-inf`` before the softmax, so its weight is exactly 0).
+
+    Args:
+        x: ``(N, T, d)`` array.
+        weights: the layer's ``get_weights()``, as in :func:`multi_head_attention`.
+        use_bias: whether ``weights`` holds biases.
+
+    Returns:
+        output ``(N, T, d_out)`` and weights ``(N, heads, T, T)``, zero above the diagonal.
+    """
+    x = check_array(x, "x", ndim=3)
+    return multi_head_attention(
+        x, x, weights=weights, mask=causal_mask(x.shape[1]), use_bias=use_bias
+    )
