@@ -359,8 +359,9 @@ PART6 = [
     md(
         "# Explorers of Chapters 13-14 (browser-test fixture)\n\n"
         + INTRO.format(
-            chapters="Chapter 13 (`GenerationExplorer`)",
-            how="an untrained Transformer language model over the characters of one sentence",
+            chapters="Chapter 13 (`GenerationExplorer`) and Chapter 14 (`QLearningExplorer`)",
+            how="an untrained Transformer language model over the characters of one sentence "
+            "and a few hundred Q-learning episodes",
         )
     ),
     md("The seed first (before Keras is imported), then every import."),
@@ -368,7 +369,7 @@ PART6 = [
     code(
         """
 from dlhelpers import language_model, text
-from dlhelpers.explorers import GenerationExplorer
+from dlhelpers.explorers import GenerationExplorer, QLearningExplorer
 """
     ),
     md(
@@ -381,6 +382,17 @@ vocab = text.CharVocabulary("the pass statement does nothing at all")
 tiny_lm = language_model.build_transformer_lm(len(vocab), 8, d_model=8, heads=2, ff_dim=16)
 generation_explorer = GenerationExplorer(tiny_lm, vocab, prompt="the ", steps=10)
 generation_explorer
+""",
+        EXPLORER,
+    ),
+    md(
+        "Chapter 14's explorer reruns tabular Q-learning on the deterministic FrozenLake for "
+        "each setting (fewer episodes and seeds than the chapter's)."
+    ),
+    code(
+        """
+q_explorer = QLearningExplorer(episodes=120, seeds=2)
+q_explorer
 """,
         EXPLORER,
     ),
