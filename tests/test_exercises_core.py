@@ -1,7 +1,9 @@
 """show_solution: a learner asks for a reference solution in the exercise section."""
 
+import numpy as np
 import pytest
 
+from dlhelpers.exercises._core import Case, check_cases
 from dlhelpers.exercises.solutions import ch03 as sol
 
 
@@ -25,3 +27,15 @@ def test_show_solution_rejects_unknown_chapters_and_names():
         show_solution(42, "x")
     with pytest.raises(TypeError, match="chapter: expected a chapter number"):
         show_solution("3", "output_size")
+
+
+def test_an_answer_that_edits_its_input_cannot_change_the_hidden_case():
+    case = Case("a table", (np.zeros(3),), np.array([1.0, 0.0, 0.0]))
+
+    def in_place(table):
+        table[0] += 1.0
+        return table
+
+    assert check_cases(in_place, [case])  # right the first time...
+    assert check_cases(in_place, [case])  # ...and again: the stored case was not edited
+    np.testing.assert_array_equal(case.args[0], np.zeros(3))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -99,6 +100,15 @@ def _safe_hint(hints, case, received) -> str | None:
         return None
 
 
+def _fresh(value):
+    """A deep copy of a hidden case's arguments, so an answer that edits its input in place
+    cannot change the case for the next check (objects that cannot be copied are passed as is)."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # e.g. a Keras model or a generator
+        return value
+
+
 def check_cases(
     func: Callable,
     cases: Sequence[Case],
@@ -121,8 +131,9 @@ def check_cases(
     if not callable(func):
         return Feedback(False, f"expected a function, received {type(func).__name__}.")
     for case in cases:
+        args, kwargs = _fresh(case.args), _fresh(case.kwargs or {})
         try:
-            received = func(*case.args, **(case.kwargs or {}))
+            received = func(*args, **kwargs)
         except NotImplementedError:
             return Feedback(False, f"{what} is not written yet (it raised NotImplementedError).")
         except Exception as err:  # the learner's code may raise anything
