@@ -355,6 +355,71 @@ print("service stopped:", "not reachable" in service_explorer.error)
 ]
 
 
+PART5 = [
+    md(
+        "# Explorers of Chapters 11-12 (browser-test fixture)\n\n"
+        + INTRO.format(
+            chapters="Chapter 11 (`DetectionExplorer`, `SegmentationExplorer`) and Chapter 12 "
+            "(`SpectrogramExplorer`)",
+            how="untrained models on six scenes made from 300 of the offline MNIST digits, and "
+            "a pure tone",
+        )
+    ),
+    md("The seed first (before Keras is imported), then every import."),
+    code(SEED_SOURCE),
+    code(
+        """
+from dlhelpers.data import load_mnist
+from dlhelpers.detection import build_detector
+import numpy as np
+
+from dlhelpers.explorers import DetectionExplorer, SegmentationExplorer, SpectrogramExplorer
+from dlhelpers.scenes import make_scenes
+from dlhelpers.segmentation import build_unet
+"""
+    ),
+    md(
+        "Six scenes from the first 300 offline digits (their order is the file's; any digits "
+        "do for a fixture). Untrained models are enough to show that the controls redraw."
+    ),
+    code(
+        """
+images, labels = load_mnist()
+scenes = make_scenes(images[:300], labels[:300], 6, seed=0)
+print("scenes", scenes.images.shape)
+"""
+    ),
+    code(
+        """
+detection_explorer = DetectionExplorer(
+    build_detector(seed=0), scenes.images, scenes.boxes, scenes.classes
+)
+detection_explorer
+""",
+        EXPLORER,
+    ),
+    code(
+        """
+class_names = ["background"] + [f"digit {d}" for d in range(10)]
+segmentation_explorer = SegmentationExplorer(
+    build_unet(seed=0), scenes.images, scenes.masks, class_names
+)
+segmentation_explorer
+""",
+        EXPLORER,
+    ),
+    md("Chapter 12's explorer: a 440 Hz tone, 0.6 s at 8 kHz, through the STFT's settings."),
+    code(
+        """
+tone = np.sin(2 * np.pi * 440 * np.arange(4800) / 8000)
+spectrogram_explorer = SpectrogramExplorer(tone, 8000)
+spectrogram_explorer
+""",
+        EXPLORER,
+    ),
+]
+
+
 PART6 = [
     md(
         "# Explorers of Chapters 13-14 (browser-test fixture)\n\n"
@@ -416,6 +481,6 @@ def write(name, cells):
     print("wrote", path)
 
 
-PARTS = {"1": PART1, "2": PART2, "3": PART3, "4": PART4, "6": PART6}
+PARTS = {"1": PART1, "2": PART2, "3": PART3, "4": PART4, "5": PART5, "6": PART6}
 for part in sys.argv[1:] or PARTS:
     write(f"explorers_part{part}.ipynb", PARTS[part])
