@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python benchmarks/run_notebooks.py
 	$(BIN)/python benchmarks/conv_speed.py
 	test ! -f benchmarks/serve_load.py || $(BIN)/python benchmarks/serve_load.py
+	for script in benchmarks/ch*_seeds.py; do $(BIN)/python $$script || exit 1; done
 
 # Maintainers: regenerate the lock from a fresh environment, then environment.yml.
 lock:
