@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlhelpers._validation import check_scalar
-from dlhelpers.scratch.rl import epsilon_greedy, linear_epsilon, q_learning_update
+from dlhelpers._validation import check_scalar, fail, reject
+from dlhelpers.scratch.rl import check_batch, epsilon_greedy, linear_epsilon, q_learning_update
 
 __all__ = [
     "transition_table",
@@ -55,17 +55,20 @@ def transition_table(env):
     return probs, rewards, dones
 
 
-def run_episode(env, choose, seed: int) -> np.ndarray:
+def run_episode(env, choose, seed: int, *, max_steps: int = 100_000) -> np.ndarray:
     """Play one episode: observe, act, receive a reward, until it ends. Returns its rewards.
 
     Args:
         env: a Gymnasium environment.
         choose: ``choose(observation) -> action``, the agent's policy.
         seed: the episode's seed (``env.reset(seed=seed)``).
+        max_steps: stop after this many steps even if the episode has not ended (an
+            environment made without a time limit could otherwise run forever).
     """
+    max_steps = check_scalar(max_steps, "max_steps", int, low=1)
     observation, _ = env.reset(seed=seed)
     rewards, done = [], False
-    while not done:
+    while not done and len(rewards) < max_steps:
         observation, reward, terminated, truncated, _ = env.step(choose(observation))
         rewards.append(reward)
         done = terminated or truncated
@@ -151,6 +154,7 @@ class ReplayBuffer:
 
     def __init__(self, capacity: int, state_dim: int):
         self.capacity = check_scalar(capacity, "capacity", int, low=1)
+        state_dim = check_scalar(state_dim, "state_dim", int, low=1)
         self.states = np.zeros((capacity, state_dim), dtype=np.float32)
         self.actions = np.zeros(capacity, dtype=np.int32)
         self.rewards = np.zeros(capacity, dtype=np.float32)
@@ -170,8 +174,14 @@ class ReplayBuffer:
         self.size = min(self.size + 1, self.capacity)
 
     def sample(self, batch_size: int, rng: np.random.Generator) -> tuple:
-        """``batch_size`` stored transitions drawn uniformly (with replacement)."""
-        rows = rng.integers(self.size, size=batch_size)
+        """``batch_size`` stored transitions drawn uniformly (with replacement).
+
+        Returns:
+            ``(states, actions, rewards, next_states, dones)``, each with ``batch_size`` rows.
+        """
+        if self.size == 0:
+            reject("buffer", "at least one stored transition", "an empty buffer")
+        rows = rng.integers(self.size, size=check_scalar(batch_size, "batch_size", int, low=1))
         return (
             self.states[rows],
             self.actions[rows],
@@ -196,9 +206,18 @@ def build_q_network(state_dim: int, n_actions: int, units=(64, 64)):
 
 
 def dqn_targets(target_network, rewards, next_states, dones, discount: float):
-    """``rewards + discount * (1 - dones) * max_a Q_target(next_states, a)``, as a tensor."""
+    """``rewards + discount * (1 - dones) * max_a Q_target(next_states, a)``, as a tensor.
+
+    Args:
+        target_network: a Keras model from ``(batch, state_dim)`` states to action values.
+        rewards, dones: ``(batch,)`` (a ``(batch, 1)`` column is refused: it would broadcast).
+        next_states: ``(batch, state_dim)``.
+        discount: gamma in [0, 1].
+    """
     import tensorflow as tf
 
+    check_batch(next_states.shape[0], rewards=rewards, dones=dones)
+    discount = check_scalar(discount, "discount", float, low=0, high=1)
     next_q = target_network(next_states, training=False)
     return rewards + discount * (1.0 - dones) * tf.reduce_max(next_q, axis=1)
 
@@ -263,6 +282,9 @@ def train_dqn(
 
     Args:
         steps: environment steps to train for.
+        train_every, target_every: how often (in steps) to train and to copy the target
+            network; integers >= 1.
+        epsilon: ``(start, end, decay_steps)`` of :func:`dlhelpers.scratch.rl.linear_epsilon`.
         seed: seeds the weights (``keras.utils.set_random_seed``), the first episode and
             the Generator behind exploration and replay sampling.
         progress: optional callable ``progress(n)`` called with each step (a tqdm's ``update``).
@@ -275,6 +297,15 @@ def train_dqn(
     import tensorflow as tf
 
     steps = check_scalar(steps, "steps", int, low=1)
+    train_every = check_scalar(train_every, "train_every", int, low=1)
+    target_every = check_scalar(target_every, "target_every", int, low=1)
+    if not (isinstance(epsilon, (tuple, list)) and len(epsilon) == 3):
+        fail("epsilon", "a tuple (start, end, decay_steps)", epsilon)
+    epsilon = (
+        check_scalar(epsilon[0], "epsilon start", float, low=0, high=1),
+        check_scalar(epsilon[1], "epsilon end", float, low=0, high=1),
+        check_scalar(epsilon[2], "epsilon decay_steps", int, low=1),
+    )
     env = gym.make(env_id)
     keras.utils.set_random_seed(seed)
     state_dim, n_actions = int(env.observation_space.shape[0]), int(env.action_space.n)

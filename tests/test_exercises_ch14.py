@@ -68,3 +68,12 @@ def test_td_targets_hints():
     assert not ignores_done and "(1 - dones)" in str(ignores_done)
     one_max = ch14.check_td_targets(lambda r, q, d, g: r + g * (1 - d) * q.max())
     assert not one_max and "own next state" in str(one_max)
+
+
+def test_in_place_q_update_is_told_to_work_on_a_copy():
+    def in_place(q, s, a, r, s2, done, alpha, gamma):
+        q[s, a] += alpha * (r + gamma * (1 - done) * q[s2].max() - q[s, a])
+        return q  # the right values, but the caller's table changed
+
+    feedback = ch14.check_q_update(in_place)
+    assert not feedback and "work on a copy" in str(feedback)

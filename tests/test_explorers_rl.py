@@ -39,3 +39,10 @@ def test_code_runs_and_gives_seed_0(explorer):
     np.testing.assert_array_equal(namespace["q"], explorer.result["q"][0])
     np.testing.assert_array_equal(namespace["returns"], explorer.result["returns"][0])
     explorer.controls["learning_rate"].value = 0.5
+
+
+def test_constructor_validation():
+    with pytest.raises(ValueError, match="episodes: expected an integer >= 50, received 10"):
+        QLearningExplorer(episodes=10)
+    with pytest.raises(ValueError, match="seeds: expected an integer >= 1, received 0"):
+        QLearningExplorer(seeds=0)

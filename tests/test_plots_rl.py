@@ -53,3 +53,10 @@ def test_returns_draws_the_mean_and_the_band():
     with pytest.raises(ValueError, match="dqn: expected 5 points per seed"):
         plot_returns(x, {"dqn": runs[:, :3]})
     plt.close(fig)
+
+
+def test_value_map_colour_scale_reaches_negative_values():
+    values = np.linspace(-0.5, 1, 16)
+    fig = plot_value_map(values, np.zeros((16, 4), dtype=bool), DESC)
+    assert fig.axes[0].images[0].get_clim() == (-0.5, 1.0), "negative values keep their colour"
+    plt.close(fig)

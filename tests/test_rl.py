@@ -136,3 +136,77 @@ def test_returns_by_step_averages_the_last_finished_episodes():
     got = rl.returns_by_step(end_steps, returns, grid, window=2)
     expected = [np.nan, 10.0, 12.5, 10.0, 17.5]
     np.testing.assert_allclose(got, expected)
+
+
+class _Flags(gym.Wrapper):
+    """Records the (terminated, truncated) flags of every step."""
+
+    def __init__(self, env):
+        super().__init__(env)
+        self.flags = []
+
+    def step(self, action):
+        out = super().step(action)
+        self.flags.append((bool(out[2]), bool(out[3])))
+        return out
+
+
+def test_q_learning_bootstraps_through_a_truncated_step(monkeypatch):
+    # a time limit of 5 steps truncates many episodes (the goal is 6 steps away)
+    env = _Flags(gym.make("FrozenLake-v1", is_slippery=False, max_episode_steps=5))
+    dones = []
+
+    def recording(q, state, action, reward, next_state, done, alpha, gamma):
+        dones.append(bool(done))
+        return update(q, state, action, reward, next_state, done, alpha, gamma)
+
+    update = rl.q_learning_update
+    monkeypatch.setattr(rl, "q_learning_update", recording)
+    rl.q_learning(env, 40, epsilon=0.5, seed=0)
+    terminated = [t for t, _ in env.flags]
+    assert any(u and not t for t, u in env.flags), "some steps were truncated, not terminated"
+    assert dones == terminated, "only a terminated step stops the bootstrap"
+
+
+def test_dqn_stores_a_truncated_step_as_not_done(monkeypatch):
+    gym.register(
+        id="TruncatedCartPole-v0",
+        entry_point="gymnasium.envs.classic_control.cartpole:CartPoleEnv",
+        max_episode_steps=5,
+    )
+    stored = []
+
+    class Recording(rl.ReplayBuffer):
+        def add(self, state, action, reward, next_state, done):
+            stored.append(bool(done))
+            super().add(state, action, reward, next_state, done)
+
+    monkeypatch.setattr(rl, "ReplayBuffer", Recording)
+    run = rl.train_dqn(40, env_id="TruncatedCartPole-v0", units=(4,), learning_starts=1000)
+    truncated = [step - 1 for step, ret in zip(run.end_steps, run.returns, strict=True) if ret == 5]
+    assert truncated, "some episodes ran into the 5-step limit"
+    assert not any(stored[t] for t in truncated), "a truncated step still bootstraps"
+
+
+def test_entry_point_validation(lake):
+    with pytest.raises(ValueError, match="state_dim: expected an integer >= 1, received 0"):
+        rl.ReplayBuffer(4, state_dim=0)
+    with pytest.raises(ValueError, match="buffer: expected at least one stored transition"):
+        rl.ReplayBuffer(4, state_dim=2).sample(2, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="train_every: expected an integer >= 1, received 0"):
+        rl.train_dqn(10, train_every=0)
+    with pytest.raises(ValueError, match="target_every: expected an integer >= 1, received 0"):
+        rl.train_dqn(10, target_every=0)
+    with pytest.raises(ValueError, match=r"epsilon: expected a tuple \(start, end, decay_steps\)"):
+        rl.train_dqn(10, epsilon=(1.0, 0.1))
+    with pytest.raises(ValueError, match="epsilon end: expected a number <= 1, received 2"):
+        rl.train_dqn(10, epsilon=(1.0, 2, 100))
+    with pytest.raises(ValueError, match=r"rewards: expected shape \(8,\), received \(8, 1\)\."):
+        rl.dqn_targets(None, np.ones((8, 1)), np.ones((8, 4)), np.ones(8), 0.9)
+    with pytest.raises(ValueError, match="discount: expected a number <= 1, received 2"):
+        rl.dqn_targets(None, np.ones(8), np.ones((8, 4)), np.ones(8), 2)
+
+
+def test_run_episode_stops_at_max_steps(lake):
+    rewards = rl.run_episode(lake, lambda s: 0, seed=0, max_steps=7)  # left forever: no end
+    assert rewards.shape == (7,)

@@ -107,3 +107,39 @@ def test_epsilon_greedy_explores_at_the_rate_asked():
 def test_linear_epsilon():
     assert [rl.linear_epsilon(t, 1.0, 0.05, 100) for t in (0, 100, 500)] == [1.0, 0.05, 0.05]
     assert np.isclose(rl.linear_epsilon(25, 1.0, 0.2, 100), 0.8)
+
+
+def test_td_targets_refuse_columns_that_would_broadcast():
+    next_q, ones = np.zeros((64, 2)), np.ones(64)
+    with pytest.raises(ValueError, match=r"rewards: expected shape \(64,\), received \(64, 1\)\."):
+        rl.td_targets(ones[:, None], next_q, ones, 0.9)
+    with pytest.raises(ValueError, match=r"dones: expected shape \(64,\), received \(63,\)\."):
+        rl.td_targets(ones, next_q, ones[:63], 0.9)
+    with pytest.raises(ValueError, match="discount: expected a number <= 1, received 1.1"):
+        rl.td_targets(ones, next_q, ones, 1.1)
+
+
+def test_entry_point_validation():
+    q = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="state: expected an integer <= 2, received 3"):
+        rl.q_learning_update(q, 3, 0, 0.0, 0, False, 0.5, 0.9)
+    with pytest.raises(ValueError, match="action: expected an integer <= 1, received 2"):
+        rl.q_learning_update(q, 0, 2, 0.0, 0, False, 0.5, 0.9)
+    with pytest.raises(ValueError, match="learning_rate: expected a number > 0, received 0"):
+        rl.q_learning_update(q, 0, 0, 0.0, 0, False, 0, 0.9)
+    with pytest.raises(ValueError, match="discount: expected a number >= 0, received -0.1"):
+        rl.q_learning_update(q, 0, 0, 0.0, 0, False, 0.5, -0.1)
+    with pytest.raises(ValueError, match="decay_steps: expected an integer >= 1, received 0"):
+        rl.linear_epsilon(3, 1.0, 0.1, 0)
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="epsilon: expected a number <= 1, received 1.5"):
+        rl.epsilon_greedy(np.zeros(2), 1.5, rng)
+    with pytest.raises(ValueError, match="q_values: expected finite values, received 1 NaN"):
+        rl.epsilon_greedy(np.array([0.0, np.nan]), 0.1, rng)
+    probs, rewards, dones = random_table(rng)
+    with pytest.raises(ValueError, match=r"rewards: expected the shape of probs \(4, 2, 4\)"):
+        rl.value_iteration(probs, rewards[:, :1], dones, 0.9)
+    with pytest.raises(ValueError, match="probs: expected shape \\(states, actions, states\\)"):
+        rl.value_iteration(probs[:, :, :3], rewards, dones, 0.9)
+    with pytest.raises(ValueError, match="probs: expected non-negative probabilities summing"):
+        rl.value_iteration(2 * probs, rewards, dones, 0.9)

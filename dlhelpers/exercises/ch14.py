@@ -62,8 +62,13 @@ _UPDATE_CASES = [
 ]
 
 
+_EDITED = "the input table, changed in place"
+
+
 def _update_hint(case, received):
     q, s, a, r, s2, done, alpha, gamma = case.args
+    if isinstance(received, str) and received == _EDITED:
+        return "Your function changed the q it was given: work on a copy (np.array(q))."
     received = np.asarray(received, dtype=float)
     changed = np.argwhere(~np.isclose(received, q))
     if len(changed) > 1 or (len(changed) == 1 and tuple(changed[0]) != (s, a)):
@@ -78,8 +83,19 @@ def _update_hint(case, received):
 
 
 def check_q_update(func):
-    """``func(q, state, action, reward, next_state, done, learning_rate, discount)`` -> new q."""
-    return check_cases(func, _UPDATE_CASES, hints=_update_hint, what="q_update")
+    """``func(q, state, action, reward, next_state, done, learning_rate, discount)`` -> new q.
+
+    The input table must come back unchanged: an answer that edits it in place fails.
+    """
+    if not callable(func):
+        return check_cases(func, _UPDATE_CASES)
+
+    def guarded(q, *args):
+        before = np.array(q, copy=True)
+        new_q = func(q, *args)
+        return _EDITED if not np.array_equal(q, before) else new_q
+
+    return check_cases(guarded, _UPDATE_CASES, hints=_update_hint, what="q_update")
 
 
 # --------------------------------------------------------------------------- 3. DQN targets

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlhelpers._validation import check_scalar
 from dlhelpers.explorers._base import Explorer
 from dlhelpers.plots.rl import plot_returns, plot_value_map
 from dlhelpers.rl import q_learning
@@ -36,8 +37,10 @@ class QLearningExplorer(Explorer):
         import gymnasium as gym
         import ipywidgets as widgets
 
+        # success is measured on the last 50 episodes, so there must be at least 50
+        self.episodes = check_scalar(episodes, "episodes", int, low=50)
+        self.seeds = check_scalar(seeds, "seeds", int, low=1)
         self.env = gym.make("FrozenLake-v1", is_slippery=False)
-        self.episodes, self.seeds = episodes, seeds
 
         def slider(value, low, high, step, description):
             return widgets.FloatSlider(

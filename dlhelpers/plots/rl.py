@@ -21,8 +21,9 @@ def plot_value_map(values, greedy, desc, *, ax=None, title="state values and gre
 
     Args:
         values: ``(rows * cols,)`` state values, row by row.
-        greedy: ``(rows * cols, 4)`` boolean mask of the best actions (ties give several
-            arrows); no arrow is drawn on cells marked ``H`` (hole) or ``G`` (goal).
+        greedy: ``(rows * cols, 4)`` boolean mask of the best actions in FrozenLake's order
+            (column 0 left, 1 down, 2 right, 3 up: :data:`ARROWS`); ties give several
+            arrows; no arrow is drawn on cells marked ``H`` (hole) or ``G`` (goal).
         desc: ``(rows, cols)`` map letters (``S``, ``F``, ``H``, ``G``), bytes or str.
     """
     desc = np.asarray(desc).astype(str)
@@ -34,7 +35,7 @@ def plot_value_map(values, greedy, desc, *, ax=None, title="state values and gre
     if values.shape != (rows * cols,) or greedy.shape != (rows * cols, len(ARROWS)):
         fail("values, greedy", f"shapes ({rows * cols},) and ({rows * cols}, 4)", values)
     fig, ax = axes_or_new(ax, (3.6, 3.2))
-    image = ax.imshow(values.reshape(rows, cols), cmap="viridis", vmin=0)
+    image = ax.imshow(values.reshape(rows, cols), cmap="viridis", vmin=min(0.0, values.min()))
     for s in range(rows * cols):
         r, c = divmod(s, cols)
         ax.text(c - 0.4, r - 0.25, desc[r, c], color="w", fontsize=8, fontweight="bold")

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_scalar
+from dlhelpers._validation import check_array, check_scalar, fail, reject
 
 __all__ = [
     "discounted_returns",
     "q_learning_update",
     "td_targets",
+    "check_batch",
     "q_from_values",
     "value_iteration",
     "greedy_actions",
@@ -69,11 +70,34 @@ def q_learning_update(q, state, action, reward, next_state, done, learning_rate,
     >>> q[0].tolist(), error
     ([0.0, 0.5], 1.0)
     """
-    q = np.array(q, dtype=float)
+    q = np.array(check_array(q, "q", ndim=2))
+    n_states, n_actions = q.shape
+    check_scalar(state, "state", int, low=0, high=n_states - 1)
+    check_scalar(next_state, "next_state", int, low=0, high=n_states - 1)
+    check_scalar(action, "action", int, low=0, high=n_actions - 1)
+    check_scalar(learning_rate, "learning_rate", float, low=0, high=1, closed="right")
+    check_scalar(discount, "discount", float, low=0, high=1)
     target = reward + discount * (1.0 - float(done)) * q[next_state].max()
     td_error = target - q[state, action]
     q[state, action] += learning_rate * td_error
     return q, float(td_error)
+
+
+def check_batch(batch: int, **arrays) -> None:
+    """Check that each keyword array (rewards, dones...) has shape ``(batch,)`` exactly.
+
+    A ``(batch, 1)`` column would broadcast against ``(batch,)`` into a silent
+    ``(batch, batch)`` result, so it is refused. Works on NumPy arrays and tensors.
+
+    >>> check_batch(64, rewards=np.zeros((64, 1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: rewards: expected shape (64,), received (64, 1).
+    """
+    for name, value in arrays.items():
+        shape = tuple(value.shape) if hasattr(value, "shape") else np.shape(value)
+        if shape != (batch,):
+            reject(name, f"shape ({batch},)", str(shape))
 
 
 def td_targets(rewards, next_q, dones, discount: float) -> np.ndarray:
@@ -82,9 +106,16 @@ def td_targets(rewards, next_q, dones, discount: float) -> np.ndarray:
     Args:
         rewards, dones: ``(batch,)``; ``next_q``: ``(batch, actions)``, the target
             network's action values of the next states.
+        discount: gamma in [0, 1].
+
+    >>> td_targets([1.0, 0.0], [[0.0, 2.0], [1.0, 3.0]], [0.0, 1.0], 0.5).tolist()
+    [2.0, 0.0]
     """
     next_q = check_array(next_q, "next_q", ndim=2)
-    return np.asarray(rewards) + discount * (1.0 - np.asarray(dones)) * next_q.max(axis=1)
+    rewards, dones = np.asarray(rewards, dtype=float), np.asarray(dones, dtype=float)
+    check_batch(next_q.shape[0], rewards=rewards, dones=dones)
+    discount = check_scalar(discount, "discount", float, low=0, high=1)
+    return rewards + discount * (1.0 - dones) * next_q.max(axis=1)
 
 
 def q_from_values(values, probs, rewards, dones, discount: float) -> np.ndarray:
@@ -109,6 +140,20 @@ def value_iteration(probs, rewards, dones, discount: float, *, tol: float = 1e-1
         optimal action values, and the number of sweeps it took.
     """
     probs = check_array(probs, "probs", ndim=3)
+    n_states, n_actions, n_next = probs.shape
+    if n_next != n_states:
+        fail("probs", "shape (states, actions, states)", probs)
+    for name, table in (("rewards", rewards), ("dones", dones)):
+        if check_array(table, name, ndim=3).shape != probs.shape:
+            fail(name, f"the shape of probs {probs.shape}", np.asarray(table))
+    sums = probs.sum(axis=2)
+    if np.any(probs < 0) or not np.allclose(sums, 1):
+        worst = np.unravel_index(np.argmax(np.abs(sums - 1)), sums.shape)
+        reject(
+            "probs",
+            "non-negative probabilities summing to 1 over the next states",
+            f"a sum of {sums[worst]:.3g} for state {worst[0]}, action {worst[1]}",
+        )
     discount = check_scalar(discount, "discount", float, low=0, high=1, closed="left")
     values = np.zeros(probs.shape[0])
     for sweep in range(1, 100_000):
@@ -135,10 +180,17 @@ def epsilon_greedy(q_values, epsilon: float, rng: np.random.Generator) -> int:
     Ties between best actions are broken at random (from ``rng`` too), so an all-zero
     table does not always pick action 0.
 
+    Args:
+        q_values: ``(actions,)`` action values of the current state (no NaN).
+        epsilon: the exploration rate, in [0, 1].
+        rng: a NumPy Generator (one ``rng.random()`` draw, then one more when exploring or
+            breaking a tie).
+
     >>> epsilon_greedy(np.array([0.0, 2.0, 1.0]), 0.0, np.random.default_rng(0))
     1
     """
-    q_values = np.asarray(q_values)
+    q_values = check_array(q_values, "q_values", ndim=1)
+    check_scalar(epsilon, "epsilon", float, low=0, high=1)
     if rng.random() < epsilon:
         return int(rng.integers(len(q_values)))
     best = np.flatnonzero(q_values == q_values.max())
@@ -151,5 +203,6 @@ def linear_epsilon(step, start: float, end: float, decay_steps: int) -> float:
     >>> linear_epsilon(50, 1.0, 0.1, 100)
     0.55
     """
+    check_scalar(decay_steps, "decay_steps", int, low=1)
     fraction = min(step / decay_steps, 1.0)
     return round(start + fraction * (end - start), 12)
