@@ -39,3 +39,10 @@ def test_an_answer_that_edits_its_input_cannot_change_the_hidden_case():
     assert check_cases(in_place, [case])  # right the first time...
     assert check_cases(in_place, [case])  # ...and again: the stored case was not edited
     np.testing.assert_array_equal(case.args[0], np.zeros(3))
+
+
+def test_feedback_shows_small_boolean_and_numeric_arrays():
+    from dlhelpers.exercises._core import _short
+
+    assert _short(np.array([True, False])) == "[ True, False]"
+    assert _short(np.array([0.123456, 2.0])) == "[0.1235, 2.    ]"

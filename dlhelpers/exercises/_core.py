@@ -60,7 +60,8 @@ class Feedback:
 def _short(value) -> str:
     if isinstance(value, np.ndarray):
         if value.size <= 12:
-            return np.array2string(np.round(value, 4), separator=", ")
+            shown = np.round(value, 4) if np.issubdtype(value.dtype, np.number) else value
+            return np.array2string(shown, separator=", ")
         return f"array of shape {value.shape}"
     return repr(value)
 
