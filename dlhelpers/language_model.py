@@ -18,6 +18,7 @@ __all__ = [
     "perplexity",
     "sampling_distribution",
     "sample_next",
+    "next_token_logits",
     "generate",
     "build_transformer_lm",
     "build_gru_lm",
@@ -102,9 +103,9 @@ def perplexity(log_probs) -> float:
         >>> round(perplexity(np.log([0.25, 0.25])), 6)
         4.0
     """
-    lp = check_array(log_probs, "log_probs", ndim=None)
-    if np.any(lp > 0):
-        fail("log_probs", "log-probabilities (<= 0)", lp)
+    lp = check_array(log_probs, "log_probs", ndim=None, allow_nan=True)
+    if np.isnan(lp).any() or np.any(lp > 0):
+        fail("log_probs", "log-probabilities (<= 0; -inf for a probability of 0)", lp)
     return float(np.exp(-lp.mean()))
 
 
@@ -112,9 +113,17 @@ def sampling_distribution(logits, temperature: float = 1.0, top_k: int | None = 
     """The probabilities :func:`sample_next` draws from, ``(V,)``.
 
     Keep the ``top_k`` largest logits (``None``: all), divide by ``temperature`` and take the
-    softmax. ``temperature=0`` puts all the mass on the largest logit (greedy decoding).
+    softmax. ``temperature=0`` puts all the mass on the largest logit (greedy decoding; the
+    first one if several tie). Logits tied with the ``top_k``-th largest are all kept, so more
+    than ``top_k`` tokens may remain. A logit of ``-inf`` (a masked token) gets probability 0.
+
+    Example:
+        >>> sampling_distribution([2.0, 1.0, 1.0, -np.inf], top_k=2).round(3).tolist()
+        [0.576, 0.212, 0.212, 0.0]
     """
-    z = check_array(logits, "logits", ndim=1).astype(np.float64)
+    z = check_array(logits, "logits", ndim=1, allow_nan=True).astype(np.float64)
+    if np.isnan(z).any() or np.isposinf(z).any() or np.isneginf(z).all():
+        fail("logits", "finite values or -inf (masked), at least one finite", z)
     temperature = check_scalar(temperature, "temperature", float, low=0)
     if top_k is not None:
         top_k = check_scalar(top_k, "top_k", int, low=1, high=len(z))
@@ -131,27 +140,47 @@ def sample_next(logits, temperature: float = 1.0, top_k: int | None = None, rng=
     return int(np.random.default_rng(rng).choice(len(p), p=p))
 
 
-def generate(model, prompt_ids, steps: int, temperature=1.0, top_k=None, seed: int = 0):
-    """Extend ``prompt_ids`` by ``steps`` tokens sampled from a causal ``model``.
+def _prompt(model, prompt_ids) -> list:
+    """``prompt_ids`` checked against ``model``'s vocabulary (its output size), as a list."""
+    ids = _ids(prompt_ids, "prompt_ids", 1)
+    vocab_size = int(model.output_shape[-1])
+    if ids.max() >= vocab_size:
+        fail("prompt_ids", f"ids below the model's vocabulary size {vocab_size}", ids)
+    return ids.tolist()
+
+
+def _last_logits(model, ids: list) -> np.ndarray:
+    context = model.input_shape[1]  # None for a model built on keras.Input((None,))
+    recent = ids[-context:] if context else ids
+    window = np.zeros((1, context or len(recent)), dtype=np.int32)
+    window[0, : len(recent)] = recent
+    return np.asarray(model.predict_on_batch(window))[0, len(recent) - 1]
+
+
+def next_token_logits(model, prompt_ids) -> np.ndarray:
+    """The logits ``(V,)`` a causal ``model`` gives the token after ``prompt_ids``.
 
     ``model`` maps ``(1, context)`` ids to ``(1, context, V)`` logits, and position ``t``
     depends only on positions ``<= t`` (both chapter models). The last ``context`` ids are fed,
-    padded with 0 on the right: the causal mask keeps the padding out of position ``t``.
+    padded with 0 on the right: the causal mask keeps the padding out of position ``t``. A
+    model built on ``keras.Input((None,))`` (no fixed context, e.g. a GRU) gets every id.
+    """
+    return _last_logits(model, _prompt(model, prompt_ids))
+
+
+def generate(model, prompt_ids, steps: int, temperature=1.0, top_k=None, seed: int = 0):
+    """Extend ``prompt_ids`` by ``steps`` tokens sampled from a causal ``model``.
+
+    Each step draws from :func:`sampling_distribution` of :func:`next_token_logits`.
 
     Returns:
         The prompt followed by the new ids, ``(len(prompt) + steps,)`` int32.
     """
-    ids = list(_ids(prompt_ids, "prompt_ids", 1))
+    ids = _prompt(model, prompt_ids)
     steps = check_scalar(steps, "steps", int, low=0)
-    context = int(model.input_shape[1])
     rng = np.random.default_rng(seed)
-    window = np.zeros((1, context), dtype=np.int32)
     for _ in range(steps):
-        recent = ids[-context:]
-        window[:] = 0
-        window[0, : len(recent)] = recent
-        logits = np.asarray(model.predict_on_batch(window))[0, len(recent) - 1]
-        ids.append(sample_next(logits, temperature, top_k, rng))
+        ids.append(sample_next(_last_logits(model, ids), temperature, top_k, rng))
     return np.array(ids, dtype=np.int32)
 
 
@@ -180,20 +209,24 @@ def build_transformer_lm(
     heads: int = 2,
     ff_dim: int = 64,
     blocks: int = 1,
-    learning_rate: float = 5e-3,
+    learning_rate: float = 1e-2,
+    name: str = "transformer_lm",
 ):
     """The chapter's decoder-only Transformer, compiled (Adam, cross-entropy on logits).
 
     Token embedding plus a learned position embedding; ``blocks`` times causal multi-head
     self-attention and a feed-forward layer, each added back (residual) and layer-normalised;
-    a ``Dense(vocab_size)`` gives next-token logits ``(N, context, vocab_size)``.
+    a ``Dense(vocab_size)`` gives next-token logits ``(N, context, vocab_size)``. ``name`` names
+    the model (copies trained side by side in one ``keras.Model`` need distinct names).
     """
     keras = _keras()
     layers, ops = keras.layers, keras.ops
     vocab_size = check_scalar(vocab_size, "vocab_size", int, low=2)
+    learning_rate = check_scalar(learning_rate, "learning_rate", float, low=0, closed="neither")
     context = check_scalar(context, "context", int, low=1)
     if check_scalar(d_model, "d_model", int, low=1) % check_scalar(heads, "heads", int, low=1):
         fail("d_model", f"a multiple of heads={heads}", d_model)
+    ff_dim = check_scalar(ff_dim, "ff_dim", int, low=1)
     inputs = keras.Input((context,), dtype="int32", name="tokens")
     positions = ops.zeros_like(inputs) + ops.arange(context, dtype="int32")
     x = layers.Embedding(vocab_size, d_model, name="token_embedding")(inputs)
@@ -206,7 +239,7 @@ def build_transformer_lm(
             x + layers.Dense(d_model, name=f"ff_out_{b}")(ff)
         )
     logits = layers.Dense(vocab_size, name="next_token")(x)
-    return _compile(keras.Model(inputs, logits, name="transformer_lm"), learning_rate)
+    return _compile(keras.Model(inputs, logits, name=name), learning_rate)
 
 
 def build_gru_lm(
@@ -214,7 +247,8 @@ def build_gru_lm(
     context: int,
     embed_dim: int = 32,
     units: int = 40,
-    learning_rate: float = 5e-3,
+    learning_rate: float = 1e-2,
+    name: str = "gru_lm",
 ):
     """The chapter's GRU language model, compiled like :func:`build_transformer_lm`.
 
@@ -224,8 +258,11 @@ def build_gru_lm(
     keras = _keras()
     layers = keras.layers
     vocab_size = check_scalar(vocab_size, "vocab_size", int, low=2)
+    learning_rate = check_scalar(learning_rate, "learning_rate", float, low=0, closed="neither")
+    embed_dim = check_scalar(embed_dim, "embed_dim", int, low=1)
+    units = check_scalar(units, "units", int, low=1)
     inputs = keras.Input((check_scalar(context, "context", int, low=1),), dtype="int32")
     x = layers.Embedding(vocab_size, embed_dim, name="token_embedding")(inputs)
     x = layers.GRU(units, return_sequences=True, name="gru")(x)
     logits = layers.Dense(vocab_size, name="next_token")(x)
-    return _compile(keras.Model(inputs, logits, name="gru_lm"), learning_rate)
+    return _compile(keras.Model(inputs, logits, name=name), learning_rate)

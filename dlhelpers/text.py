@@ -138,13 +138,17 @@ class CharVocabulary:
     """Characters to ids and back, with ``TextVectorization``'s reserved ids.
 
     Id 0 is padding (``""``), id 1 the out-of-vocabulary token (``"[UNK]"``), then the
-    characters seen at least ``min_count`` times in ``text``, most frequent first (ties in
-    character order), as ``keras.layers.TextVectorization(split="character")`` orders them.
+    characters seen at least ``min_count`` times in ``text``, most frequent first and tied
+    counts in *descending* character order: the order
+    ``keras.layers.TextVectorization(split="character", standardize=None).adapt([text])``
+    gives (Keras sorts with ``np.lexsort((tokens, counts))[::-1]``).
 
     Example:
         >>> v = CharVocabulary("abba c")
-        >>> v.tokens[:4], v.encode("cab!").tolist(), v.decode([5, 2, 3])
-        (['', '[UNK]', 'a', 'b'], [5, 2, 3, 1], 'cab')
+        >>> v.tokens, v.encode("cab!").tolist(), v.decode([4, 3, 2])
+        (['', '[UNK]', 'b', 'a', 'c', ' '], [4, 3, 2, 1], 'cab')
+        >>> v.decode([1]) == "\\ufffd"
+        True
     """
 
     def __init__(self, text: str, min_count: int = 1):
@@ -152,8 +156,8 @@ class CharVocabulary:
             fail("text", "a non-empty string", text)
         min_count = check_scalar(min_count, "min_count", int, low=1)
         chars, counts = np.unique(list(text), return_counts=True)
-        order = sorted(zip(-counts, chars, strict=True))
-        self.tokens = ["", "[UNK]"] + [str(c) for n, c in order if -n >= min_count]
+        order = sorted(zip(counts.tolist(), chars.tolist(), strict=True), reverse=True)
+        self.tokens = ["", "[UNK]"] + [c for n, c in order if n >= min_count]
         self._ids = {c: i for i, c in enumerate(self.tokens)}
 
     def __len__(self) -> int:
@@ -164,8 +168,9 @@ class CharVocabulary:
         return np.array([self._ids.get(c, 1) for c in text], dtype=np.int32)
 
     def decode(self, ids) -> str:
-        """The characters of ``ids``; padding is dropped, unknown ids print as ``?``."""
-        return "".join("?" if i == 1 else self.tokens[i] for i in np.asarray(ids).ravel() if i)
+        """The characters of ``ids``; padding is dropped, ``[UNK]`` (id 1) is written as
+        ``"\\ufffd"``, the Unicode replacement character."""
+        return "".join("\ufffd" if i == 1 else self.tokens[i] for i in np.asarray(ids).ravel() if i)
 
 
 def build_text_classifier(vocab_size: int, length: int, n_classes: int, embed_dim: int = 16):

@@ -91,3 +91,10 @@ def test_checkers_reject_typical_mistakes(check, wrong, hint):
 
 def test_a_base_2_perplexity_is_not_a_mistake():
     assert ch13.check_perplexity(lambda p: 2 ** (-np.mean(np.log2(p))))
+
+
+def test_causal_mask_must_be_boolean():
+    feedback = ch13.check_causal_mask(lambda t: np.tril(np.ones((t, t))))
+    assert not feedback and "expected a boolean array, received dtype float64" in str(feedback)
+    wrong = ch13.check_causal_mask(lambda t: np.triu(np.ones((t, t), bool)))
+    assert not wrong and "received: [[1, 1]," in str(wrong), "a wrong boolean mask prints as 0/1"

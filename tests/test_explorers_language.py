@@ -46,3 +46,29 @@ def test_explorer_refuses_unknown_prompts(setup):
     assert ex.error is not None and ex.fig is None
     ex.controls["prompt"].value = "a long prompt, longer than the context"
     assert ex.error is None and ex.updates == 2 and len(ex.result["ids"]) == 38 + 5
+
+
+def test_explorer_checks_its_arguments_and_fits_the_vocabulary(setup):
+    model, vocab = setup
+    ex = GenerationExplorer(model, vocab, steps=3)
+    assert ex.controls["top_k"].max == min(30, len(vocab)) == len(vocab)
+    with pytest.raises(ValueError, match="steps: expected an integer >= 1"):
+        GenerationExplorer(model, vocab, steps=0)
+    with pytest.raises(ValueError, match=f"vocab: expected {len(vocab)} tokens"):
+        GenerationExplorer(model, text.CharVocabulary("ab"))
+
+
+def test_explorer_on_a_model_without_fixed_context(setup):
+    import keras
+
+    _, vocab = setup
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((None,), dtype="int32")
+    h = keras.layers.GRU(4, return_sequences=True)(keras.layers.Embedding(len(vocab), 3)(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(len(vocab))(h))
+    ex = GenerationExplorer(model, vocab, prompt="the ", steps=4)
+    assert ex.error is None and len(ex.result["ids"]) == 8
+    full = np.asarray(model(vocab.encode("the ")[None]))[0, -1]
+    np.testing.assert_allclose(
+        ex.result["probs"], lm.sampling_distribution(full, 0.8), rtol=1e-5, atol=1e-7
+    )

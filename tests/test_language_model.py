@@ -140,3 +140,60 @@ def test_builder_validation(tf):
         lm.build_transformer_lm(10, 4, d_model=8, heads=3)
     with pytest.raises(ValueError, match="vocab_size: expected an integer >= 2"):
         lm.build_gru_lm(1, 4)
+
+
+def test_masked_logits_and_ties():
+    assert lm.perplexity([np.log(0.5), -np.inf]) == np.inf, "a true token given probability 0"
+    p = lm.sampling_distribution([1.0, -np.inf, 0.0], 1.0)
+    assert p[1] == 0 and np.isclose(p.sum(), 1)
+    assert lm.sampling_distribution([1.0, -np.inf], 0.0).tolist() == [1.0, 0.0]
+    tied = lm.sampling_distribution([3.0, 1.0, 1.0, 0.0], 1.0, top_k=2)
+    assert np.count_nonzero(tied) == 3, "logits tied with the k-th largest are all kept"
+    with pytest.raises(ValueError, match="logits: expected finite values or -inf"):
+        lm.sampling_distribution([-np.inf, -np.inf])
+    with pytest.raises(ValueError, match="logits: expected finite values or -inf"):
+        lm.sampling_distribution([np.nan, 1.0])
+    with pytest.raises(ValueError, match="log_probs: expected log-probabilities"):
+        lm.perplexity([np.nan])
+
+
+def test_generate_checks_prompt_and_steps(models):
+    transformer, _ = models
+    with pytest.raises(
+        ValueError, match="prompt_ids: expected ids below the model's vocabulary size 12"
+    ):
+        lm.generate(transformer, [3, 12], 2)
+    with pytest.raises(ValueError, match="steps: expected an integer >= 0"):
+        lm.generate(transformer, [3], -1)
+    with pytest.raises(ValueError, match="prompt_ids: expected at least 1 element"):
+        lm.generate(transformer, [], 2)
+    window = np.zeros((1, 6), dtype="int32")
+    window[0, :2] = [3, 4]
+    np.testing.assert_allclose(
+        lm.next_token_logits(transformer, [3, 4]), np.asarray(transformer(window))[0, 1], rtol=1e-6
+    )
+
+
+def test_generate_without_fixed_context(tf):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((None,), dtype="int32")
+    h = keras.layers.GRU(5, return_sequences=True)(keras.layers.Embedding(12, 4)(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(12)(h))
+    out = lm.generate(model, [3, 4], 5, temperature=0.0)
+    assert len(out) == 7
+    step = np.asarray(model(out[None, :-1]))[0, -1]
+    assert out[-1] == np.argmax(step), "every id so far is fed"
+
+
+def test_builder_argument_checks(tf):
+    with pytest.raises(ValueError, match="ff_dim: expected an integer >= 1"):
+        lm.build_transformer_lm(10, 4, d_model=8, heads=2, ff_dim=0)
+    with pytest.raises(ValueError, match="learning_rate: expected a number > 0"):
+        lm.build_transformer_lm(10, 4, learning_rate=0)
+    with pytest.raises(ValueError, match="embed_dim: expected an integer >= 1"):
+        lm.build_gru_lm(10, 4, embed_dim=0)
+    with pytest.raises(ValueError, match="units: expected an integer >= 1"):
+        lm.build_gru_lm(10, 4, units=0)
+    assert lm.build_gru_lm(10, 4, embed_dim=2, units=3, name="gru_1").name == "gru_1"

@@ -1,5 +1,7 @@
 """Dot-product and multi-head attention in NumPy against Keras' layers."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -176,8 +178,25 @@ def test_multi_head_bad_weights(keras64):
     w = layer.get_weights()
     with pytest.raises(ValueError, match="weights: expected 8 arrays"):
         multi_head_attention(q, v, weights=w[:6])
-    with pytest.raises(ValueError):  # a query of 5 features for a kernel of 4: NumPy refuses
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "weights: expected Wq of shape (d_query=5, heads, key_dim), received (4, 2, 3)."
+        ),
+    ):
         multi_head_attention(np.zeros((2, 3, 5)), v, weights=w)
+    bad = list(w)
+    bad[2] = np.zeros((4, 3, 3))  # Wk with 3 heads, Wq with 2
+    with pytest.raises(ValueError, match=re.escape("Wk of shape (d_key=4, heads=2, key_dim=3)")):
+        multi_head_attention(q, v, weights=bad)
+    bad = list(w)
+    bad[6] = np.zeros((2, 4, 4))  # Wo reads value_dim 4, Wv makes 3
+    with pytest.raises(ValueError, match=re.escape("Wo of shape (heads=2, value_dim=3, d_out)")):
+        multi_head_attention(q, v, weights=bad)
+    bad = list(w)
+    bad[7] = np.zeros(5)
+    with pytest.raises(ValueError, match=re.escape("bo of shape (d_out=4), received (5,)")):
+        multi_head_attention(q, v, weights=bad)
     with pytest.raises(ValueError, match="key, value: expected the same batch size and length Tv"):
         multi_head_attention(q, v, key=np.zeros((2, 4, 4)), weights=w)
     with pytest.raises(ValueError, match="value: expected a 3-D array"):

@@ -60,7 +60,9 @@ def check_perplexity(func):
 
 # --------------------------------------------------------------------------- 2. causal mask
 _MASK_CASES = [
-    Case(f"length {t}", (t,), np.tril(np.ones((t, t), dtype=bool))) for t in (1, 2, 5, 9)
+    # 0/1 int8, compared with the learner's boolean mask turned to 0/1 (shown as 0/1 when wrong)
+    Case(f"length {t}", (t,), np.tril(np.ones((t, t), dtype=np.int8)))
+    for t in (1, 2, 5, 9)
 ]
 
 
@@ -77,8 +79,19 @@ def _mask_hint(case, received):
 
 def check_causal_mask(func):
     """``func(length)`` -> ``(length, length)`` boolean array, True where query ``i`` may
-    attend to key ``j`` (``j <= i``)."""
-    return check_cases(func, _MASK_CASES, hints=_mask_hint, what="causal_mask")
+    attend to key ``j`` (``j <= i``). A 0/1 array of numbers is refused: a mask is boolean."""
+
+    def boolean_only(length):
+        mask = func(length)
+        if np.asarray(mask).dtype != bool:
+            raise TypeError(
+                f"expected a boolean array, received dtype {np.asarray(mask).dtype} "
+                "(a comparison such as j <= i gives booleans; or add .astype(bool))"
+            )
+        return np.asarray(mask).astype(np.int8)
+
+    checked = boolean_only if callable(func) else func
+    return check_cases(checked, _MASK_CASES, hints=_mask_hint, what="causal_mask")
 
 
 # --------------------------------------------------------------------------- 3. top-k

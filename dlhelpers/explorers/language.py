@@ -3,10 +3,9 @@ and top-k chosen with controls."""
 
 from __future__ import annotations
 
-import numpy as np
-
+from dlhelpers._validation import check_scalar, fail
 from dlhelpers.explorers._base import Explorer
-from dlhelpers.language_model import generate, sampling_distribution
+from dlhelpers.language_model import generate, next_token_logits, sampling_distribution
 from dlhelpers.plots.language import plot_text, plot_token_probs
 
 __all__ = ["GenerationExplorer"]
@@ -24,7 +23,10 @@ class GenerationExplorer(Explorer):
         model: a causal character model, ``(1, context)`` ids to ``(1, context, V)`` logits.
         vocab: a :class:`dlhelpers.text.CharVocabulary` (``encode``, ``decode``, ``tokens``).
         prompt: the starting text.
-        steps: how many characters to generate.
+        steps: how many characters to generate (>= 1).
+
+    The top-k slider goes up to ``min(30, len(vocab))``. ``model`` may have a fixed context
+    (``keras.Input((context,))``) or none (``keras.Input((None,))``).
     """
 
     figsize = (7, 4.2)
@@ -33,7 +35,10 @@ class GenerationExplorer(Explorer):
     def __init__(self, model, vocab, *, prompt="The ", temperature=0.8, top_k=0, steps=120):
         import ipywidgets as widgets
 
-        self.model, self.vocab, self.steps = model, vocab, steps
+        self.steps = check_scalar(steps, "steps", int, low=1)
+        if int(model.output_shape[-1]) != len(vocab):
+            fail("vocab", f"{model.output_shape[-1]} tokens, the model's output size", len(vocab))
+        self.model, self.vocab = model, vocab
         slider = {"continuous_update": False, "style": {"description_width": "initial"}}
         controls = {
             "prompt": widgets.Text(value=prompt, description="prompt", continuous_update=False),
@@ -41,7 +46,7 @@ class GenerationExplorer(Explorer):
                 value=temperature, min=0, max=2, step=0.1, description="temperature", **slider
             ),
             "top_k": widgets.IntSlider(
-                value=top_k, min=0, max=30, description="top-k (0 = all)", **slider
+                value=top_k, min=0, max=min(30, len(vocab)), description="top-k (0 = all)", **slider
             ),
             "seed": widgets.IntSlider(value=0, min=0, max=9, description="seed", **slider),
         }
@@ -53,10 +58,7 @@ class GenerationExplorer(Explorer):
             raise ValueError(
                 f"prompt: expected some characters the vocabulary knows, received {prompt!r}."
             )
-        context = int(self.model.input_shape[1])
-        window = ids[-context:]
-        padded = list(window) + [0] * (context - len(window))
-        logits = self.model.predict_on_batch(np.array([padded], dtype=np.int32))[0, len(window) - 1]
+        logits = next_token_logits(self.model, ids)
         k = top_k or None
         out = generate(self.model, ids, self.steps, temperature, k, seed=seed)
         return {

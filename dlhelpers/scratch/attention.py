@@ -104,6 +104,17 @@ def scaled_dot_product_attention(query, key, value, mask=None, scale=None):
     return weights @ v, weights
 
 
+def _check_kernel(name: str, a: np.ndarray, want: tuple, dims: str) -> None:
+    """``weights: expected Wq of shape (d_query=5, heads, key_dim), received (4, 2, 3).``"""
+    if a.ndim != len(want) or any(
+        w is not None and n != w for n, w in zip(a.shape, want, strict=True)
+    ):
+        shown = ", ".join(
+            d if w is None else f"{d}={w}" for d, w in zip(dims.split(), want, strict=True)
+        )
+        reject("weights", f"{name} of shape ({shown})", str(a.shape))
+
+
 def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias=True):
     """``keras.layers.MultiHeadAttention`` in NumPy, with the layer's own weights.
 
@@ -129,7 +140,8 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
             ``return_attention_scores=True``).
 
     Raises:
-        ValueError: wrong ranks, mismatched lengths, or not the layer's number of weights.
+        ValueError: wrong ranks, mismatched lengths, not the layer's number of weights, or
+            kernels whose shapes do not fit the inputs or each other (heads, key_dim).
     """
     q = check_array(query, "query", ndim=3)
     v = check_array(value, "value", ndim=3)
@@ -148,6 +160,16 @@ def multi_head_attention(query, value, key=None, weights=(), mask=None, use_bias
             f"{len(ws)} arrays",
         )
     (wq, wk, wv, wo), (bq, bk, bv, bo) = (ws[0::2], ws[1::2]) if use_bias else (ws, [0] * 4)
+    _check_kernel("Wq", wq, (q.shape[2], None, None), "d_query heads key_dim")
+    h, kd = wq.shape[1:]
+    _check_kernel("Wk", wk, (k.shape[2], h, kd), "d_key heads key_dim")
+    _check_kernel("Wv", wv, (v.shape[2], h, None), "d_value heads value_dim")
+    _check_kernel("Wo", wo, (h, wv.shape[2], None), "heads value_dim d_out")
+    if use_bias:
+        _check_kernel("bq", bq, (h, kd), "heads key_dim")
+        _check_kernel("bk", bk, (h, kd), "heads key_dim")
+        _check_kernel("bv", bv, (h, wv.shape[2]), "heads value_dim")
+        _check_kernel("bo", bo, (wo.shape[2],), "d_out")
     # project, then fold the heads into the batch: (N, T, d) -> (N, T, H, k) -> (N*H, T, k)
     heads, n, tq, tv = wq.shape[1], q.shape[0], q.shape[1], k.shape[1]
 
