@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_scalar, fail
+from dlhelpers._validation import check_array, check_same_length, check_scalar, fail
 from dlhelpers.scratch.detection import non_max_suppression
 
 __all__ = [
@@ -51,8 +51,14 @@ def encode_targets(boxes, classes, *, size: int = 48, cell: int = 8) -> np.ndarr
     if size % cell:
         fail("cell", f"a divisor of size {size}", cell)
     grid = size // cell
+    check_same_length(boxes=boxes, classes=classes)
     targets = np.zeros((len(boxes), grid, grid, 6), np.float32)
     for i, (image_boxes, image_classes) in enumerate(zip(boxes, classes, strict=True)):
+        image_boxes = check_array(image_boxes, f"boxes[{i}]", ndim=2, min_size=0).reshape(-1, 4)
+        check_same_length(**{f"boxes[{i}]": image_boxes, f"classes[{i}]": image_classes})
+        centres = (image_boxes[:, :2] + image_boxes[:, 2:]) / 2
+        if np.any((centres < 0) | (centres > size)):
+            fail(f"boxes[{i}]", f"box centres inside the {size}x{size} canvas", image_boxes)
         for (y1, x1, y2, x2), label in zip(image_boxes, image_classes, strict=True):
             cy, cx = (y1 + y2) / 2 / cell, (x1 + x2) / 2 / cell
             row, col = min(int(cy), grid - 1), min(int(cx), grid - 1)
@@ -70,7 +76,7 @@ def encode_targets(boxes, classes, *, size: int = 48, cell: int = 8) -> np.ndarr
 
 
 def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+    return np.exp(-np.logaddexp(0.0, -z))  # 1 / (1 + exp(-z)) without overflow for z << 0
 
 
 def decode_outputs(
@@ -98,6 +104,8 @@ def decode_outputs(
         One ``(boxes (k, 4), scores (k,), classes (k,))`` triple per image, best first.
     """
     outputs = check_array(outputs, "outputs", ndim=4).astype(np.float64)
+    if outputs.shape[1] != outputs.shape[2] or outputs.shape[3] < 6:
+        fail("outputs", "(N, G, G, 5 + C) with a square grid and C >= 1", outputs)
     cell = check_scalar(cell, "cell", int, low=1)
     score_threshold = check_scalar(score_threshold, "score_threshold", float, low=0, high=1)
     grid = outputs.shape[1]
@@ -153,6 +161,12 @@ def build_detector(*, size: int = 48, width: int = 24, num_classes: int = 10, se
     ``conv1`` (``width // 2`` filters, at full size) -> ``pool1`` -> ``conv2`` (``width``)
     -> ``pool2`` -> ``conv3`` (``2 * width``) -> ``pool3`` -> ``conv4`` (``2 * width``) ->
     ``head`` (``5 + num_classes`` per cell). Three poolings make the grid cell 8 pixels.
+
+    Args:
+        size: canvas side in pixels, a multiple of 8; width: ``conv2``'s filters;
+        num_classes: digits to name; seed: passed to ``keras.utils.set_random_seed``, which
+            seeds Python, NumPy and Keras globally (as ``dlhelpers.set_seed`` does), so the
+            initial weights repeat.
 
     Returns:
         An uncompiled ``keras.Model`` from ``(size, size, 1)`` to

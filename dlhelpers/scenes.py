@@ -86,6 +86,10 @@ def make_scenes(
     images = check_array(images, "images", ndim=3, dtype=np.float32)
     labels = check_array(labels, "labels", ndim=1, dtype=np.int64)
     check_same_length(images=images, labels=labels)
+    if images.shape[1] != images.shape[2]:
+        fail("images", "square (M, side, side) digits", images)
+    if labels.min() < 0:
+        fail("labels", "class labels >= 0", labels)
     n_scenes = check_scalar(n_scenes, "n_scenes", int, low=1)
     size = check_scalar(size, "size", int, low=8)
     fewest, most = check_pair(digits, "digits")

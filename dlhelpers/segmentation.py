@@ -27,7 +27,8 @@ def build_unet(*, size: int = 48, width: int = 24, num_classes: int = 11, seed: 
     Decoder, for ``k`` = 3, 2, 1: ``up{k}`` (``Conv2DTranspose``, 2x2 kernel, stride 2:
     doubles the size) -> ``skip{k}`` (concatenated with ``conv{k}``) -> ``dec{k}`` (3x3),
     with ``width``, ``width // 2`` and ``width // 3`` filters (fewest at full size).
-    ``pixels``: a 1x1 convolution to ``num_classes`` logits per pixel.
+    ``pixels``: a 1x1 convolution to ``num_classes`` logits per pixel. ``seed`` goes to
+    ``keras.utils.set_random_seed`` (it seeds Python, NumPy and Keras globally).
 
     Returns:
         An uncompiled ``keras.Model`` from ``(size, size, 1)`` to ``(size, size, num_classes)``.
@@ -72,6 +73,8 @@ def class_weights(masks, num_classes: int, *, cap: float = 50.0) -> np.ndarray:
     masks = check_array(masks, "masks", dtype=np.int64)
     num_classes = check_scalar(num_classes, "num_classes", int, low=2)
     cap = check_scalar(cap, "cap", float, low=1)
+    if masks.min() < 0 or masks.max() >= num_classes:
+        fail("masks", f"labels 0..{num_classes - 1}", (int(masks.min()), int(masks.max())))
     counts = np.bincount(masks.ravel(), minlength=num_classes).astype(float)
     if counts[0] == 0:
         fail("masks", "some background (label 0) pixels", masks)

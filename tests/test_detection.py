@@ -91,3 +91,47 @@ def test_builder_shapes_and_a_few_training_steps(tf):
     assert history.history["loss"][-1] < history.history["loss"][0]
     with pytest.raises(ValueError, match="size: expected a multiple of 8"):
         detection.build_detector(size=20)
+
+
+@pytest.mark.parametrize(("size", "cell"), [(64, 16), (32, 4), (40, 8)])
+def test_encoding_round_trips_on_other_canvases_and_grids(size, cell):
+    rng = np.random.default_rng(size + cell)
+    grid = size // cell
+    # one box per chosen cell, centred inside it, touching the canvas edge when it can
+    cells = rng.choice(grid * grid, size=3, replace=False)
+    centres = (
+        np.column_stack([cells // grid, cells % grid]) + rng.uniform(0.1, 0.9, (3, 2))
+    ) * cell
+    # half-sides up to a cell, cut where the canvas ends (the centre stays put)
+    half = np.minimum(rng.uniform(1, cell, size=(3, 2)), np.minimum(centres, size - centres))
+    boxes = [np.column_stack([centres - half, centres + half])]
+    classes = [np.array([0, 5, 9])]
+    t = detection.encode_targets(boxes, classes, size=size, cell=cell)
+    assert t.shape == (1, grid, grid, 6) and t[..., 0].sum() == 3
+    outputs = np.concatenate([_logit(t[..., :5]), 20 * np.eye(10)[t[..., 5].astype(int)]], -1)
+    found_boxes, _, found_classes = detection.decode_outputs(outputs, cell=cell)[0]
+    order, truth_order = np.argsort(found_boxes[:, 0]), np.argsort(boxes[0][:, 0])
+    np.testing.assert_allclose(found_boxes[order], boxes[0][truth_order], atol=1e-3)
+    assert found_classes[order].tolist() == classes[0][truth_order].tolist()
+
+
+def test_encoding_and_decoding_refuse_bad_inputs():
+    with pytest.raises(ValueError, match=r"boxes\[0\]: expected box centres inside the 48x48"):
+        detection.encode_targets([np.array([[50.0, 0, 60, 4]])], [np.array([1])])
+    with pytest.raises(ValueError, match=r"boxes\[0\], classes\[0\]: expected the same number"):
+        detection.encode_targets([np.array([[0.0, 0, 4, 4]])], [np.array([1, 2])])
+    with pytest.raises(ValueError, match="boxes, classes: expected the same number of rows"):
+        detection.encode_targets(BOXES, CLASSES[:1])
+    with pytest.raises(ValueError, match=r"outputs: expected \(N, G, G, 5 \+ C\) with a square"):
+        detection.decode_outputs(np.zeros((1, 4, 6, 15)))
+
+
+def test_decoding_extreme_logits_warns_nothing():
+    import warnings
+
+    outputs = np.full((1, 6, 6, 15), -1000.0)
+    outputs[0, 2, 3, 0] = 1000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        boxes, scores, _ = detection.decode_outputs(outputs, score_threshold=0.05)[0]
+    assert len(boxes) == 1 and scores[0] == pytest.approx(0.1)

@@ -80,3 +80,20 @@ def test_segmentation_explorer_shows_the_chosen_class():
     shown = explorer.fig.axes[1].images[1].get_array()
     np.testing.assert_array_equal(shown.mask, logits[2].argmax(-1) != 1)
     assert "IoU" in explorer.fig.axes[1].get_title()
+
+
+def test_segmentation_explorer_names_an_absent_class_and_checks_its_names():
+    from dlhelpers.explorers.detection import SegmentationExplorer
+
+    masks = np.zeros((2, 4, 4), int)
+    logits = np.zeros((2, 4, 4, 3))
+    logits[..., 0] = 1.0  # background everywhere: class 2 is absent from truth and prediction
+    explorer = SegmentationExplorer(_Fixed(logits), np.zeros((2, 4, 4, 1)), masks, ["bg", "a", "b"])
+    explorer.controls["label"].value = 2
+    assert explorer.fig.axes[1].get_title().endswith("absent")
+    with pytest.raises(
+        ValueError, match=r"class_names: expected one name per output channel \(3\)"
+    ):
+        SegmentationExplorer(_Fixed(logits), np.zeros((2, 4, 4, 1)), masks, ["bg", "a"])
+    with pytest.raises(ValueError, match="images, masks: expected the same number of rows"):
+        SegmentationExplorer(_Fixed(logits), np.zeros((2, 4, 4, 1)), masks[:1], ["bg", "a", "b"])

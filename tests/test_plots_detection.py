@@ -56,3 +56,18 @@ def test_mask_overlay_hides_background_or_the_other_classes():
     np.testing.assert_array_equal(ax.images[1].get_array().mask, mask != 2)
     with pytest.raises(ValueError, match=r"mask: expected the image's shape \(4, 4\)"):
         plot_mask(image, mask[:2])
+
+
+def test_boxes_of_the_wrong_width_and_too_many_classes_are_refused():
+    with pytest.raises(ValueError, match=r"boxes: expected an \(n, 4\) array"):
+        plot_detections(np.zeros((8, 8)), np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="num_classes: expected an integer <= 21"):
+        plot_mask(np.zeros((4, 4)), np.zeros((4, 4), int), num_classes=30)
+
+
+def test_mask_colours_differ_for_every_label_up_to_21():
+    mask = np.arange(16).reshape(4, 4) % 15
+    ax = plot_mask(np.zeros((4, 4)), mask, num_classes=15).axes[0]
+    overlay = ax.images[1]
+    colours = {tuple(overlay.cmap(overlay.norm(label))) for label in range(1, 15)}
+    assert len(colours) == 14

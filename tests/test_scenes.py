@@ -60,3 +60,16 @@ def test_bad_arguments_are_refused(digits):
         make_scenes(*digits, 2, size=16, sides=(10, 20))
     with pytest.raises(ValueError, match="images, labels: expected the same number of rows"):
         make_scenes(digits[0], digits[1][:5], 2)
+
+
+def test_non_square_digits_and_negative_labels_are_refused(digits):
+    with pytest.raises(ValueError, match=r"images: expected square \(M, side, side\) digits"):
+        make_scenes(digits[0][:, :, :20], digits[1], 2)
+    with pytest.raises(ValueError, match="labels: expected class labels >= 0"):
+        make_scenes(digits[0], -digits[1] - 1, 2)
+
+
+def test_other_canvas_sizes(digits):
+    scenes = make_scenes(*digits, 4, size=64, digits=(2, 4), sides=(10, 20), seed=1)
+    assert scenes.images.shape == (4, 64, 64, 1)
+    assert all(np.all((b >= 0) & (b <= 64)) for b in scenes.boxes)

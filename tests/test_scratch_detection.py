@@ -120,3 +120,48 @@ def test_detection_ap_over_images_agnostic_and_by_class():
     assert by_class["ap"] == 0 and set(by_class["per_class"]) == {1, 2}
     with pytest.raises(ValueError, match="detections: expected one triple per image"):
         detection_average_precision(perfect[:1], truth)
+
+
+def test_boxes_of_the_wrong_width_are_refused():
+    with pytest.raises(ValueError, match=r"a: expected an \(n, 4\) array of boxes"):
+        box_iou(np.zeros((4, 3)), [[0, 0, 1, 1]])
+    assert box_iou(np.zeros((0, 4)), [[0, 0, 1, 1]]).shape == (0, 1)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_nms_with_equal_scores_equals_tensorflow(tf, seed):
+    # ties: both keep the lower index first
+    rng = np.random.default_rng(seed)
+    top_left = rng.integers(0, 20, size=(25, 2))
+    boxes = np.column_stack([top_left, top_left + rng.integers(2, 10, size=(25, 2))])
+    boxes = boxes.astype("float32")
+    scores = rng.integers(0, 3, size=25).astype("float32") / 2  # many equal scores
+    expected = tf.image.non_max_suppression(boxes, scores, 25, iou_threshold=0.3).numpy()
+    np.testing.assert_array_equal(non_max_suppression(boxes, scores, 0.3), expected)
+
+
+def test_ap_with_no_detections_is_zero_and_no_truth_is_refused():
+    truth = [np.array([[0.0, 0, 4, 4]]), np.zeros((0, 4))]
+    nothing = [(np.zeros((0, 4)), np.zeros(0), np.zeros(0, int))] * 2
+    assert detection_average_precision(nothing, truth)["ap"] == 0
+    assert detection_average_precision(nothing, truth, true_classes=[[3], []])["ap"] == 0
+    with pytest.raises(ValueError, match="true_boxes: expected at least one true box"):
+        detection_average_precision(nothing, [np.zeros((0, 4))] * 2)
+    with pytest.raises(ValueError, match="true_classes: expected one array per image"):
+        detection_average_precision(nothing, truth, true_classes=[[3]])
+
+
+def test_matching_needs_both_class_lists():
+    with pytest.raises(ValueError, match="classes, true_classes: expected both or neither"):
+        match_detections([[0, 0, 1, 1]], [1.0], [[0, 0, 1, 1]], 0.5, classes=[1])
+    with pytest.raises(ValueError, match="boxes, classes: expected the same number of rows"):
+        match_detections([[0, 0, 1, 1]], [1.0], [[0, 0, 1, 1]], 0.5, [1, 2], [1])
+    with pytest.raises(ValueError, match="iou_threshold: expected a number <= 1"):
+        match_detections([[0, 0, 1, 1]], [1.0], [[0, 0, 1, 1]], 50)
+
+
+def test_class_aware_ap_leaves_out_classes_no_truth_has():
+    truth, classes = [np.array([[0.0, 0, 4, 4]])], [np.array([3])]
+    found = [(np.array([[0.0, 0, 4, 4], [10, 10, 14, 14]]), np.array([0.9, 0.8]), np.array([3, 5]))]
+    result = detection_average_precision(found, truth, true_classes=classes)
+    assert result["per_class"] == {3: 1.0} and result["ap"] == 1.0

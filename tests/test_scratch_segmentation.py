@@ -97,3 +97,14 @@ def test_transposed_convolution_refuses_mismatched_channels():
         conv2d_transpose(np.zeros((1, 2, 2, 3)), np.zeros((2, 2, 1, 2)))
     with pytest.raises(ValueError, match="padding: expected one of 'valid', 'same'"):
         conv_transpose_output_size(4, 2, 2, "full")
+
+
+def test_classes_absent_from_a_scene_divide_by_nothing():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no 0 / 0 anywhere
+        iou = per_class_iou([[0, 0], [2, 2]], [[0, 2], [2, 2]], 4)
+        scores = dice([[0, 0], [2, 2]], [[0, 2], [2, 2]], 4)
+    np.testing.assert_allclose(iou, [0.5, np.nan, 2 / 3, np.nan])
+    np.testing.assert_allclose(scores, [2 / 3, np.nan, 0.8, np.nan])

@@ -40,5 +40,7 @@ def test_class_weights():
     np.testing.assert_allclose(segmentation.class_weights(masks, 4, cap=50), [1, 10, 50, 50])
     with pytest.raises(ValueError, match=r"masks: expected some background \(label 0\) pixels"):
         segmentation.class_weights([[1, 2]], 3)
+    with pytest.raises(ValueError, match=r"masks: expected labels 0..2, received \(0, 3\)"):
+        segmentation.class_weights([[0, 3]], 3)
     with pytest.raises(ValueError, match="cap: expected a number >= 1"):
         segmentation.class_weights(masks, 3, cap=0.5)

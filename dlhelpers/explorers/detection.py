@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_scalar, fail
+from dlhelpers._validation import check_array, check_same_length, check_scalar, fail
 from dlhelpers.detection import decode_outputs
 from dlhelpers.explorers._base import Explorer
 from dlhelpers.plots.detection import plot_detections, plot_mask
@@ -112,8 +112,12 @@ class SegmentationExplorer(Explorer):
 
         self.images = check_array(images, "images", ndim=4)
         self.masks = check_array(masks, "masks", ndim=3, dtype=np.int64)
+        check_same_length(images=self.images, masks=self.masks)
         self.class_names = list(class_names)
-        self.predicted = np.asarray(model.predict(self.images, verbose=0)).argmax(-1)
+        logits = np.asarray(model.predict(self.images, verbose=0))
+        if logits.shape[-1] != len(self.class_names):
+            fail("class_names", f"one name per output channel ({logits.shape[-1]})", class_names)
+        self.predicted = logits.argmax(-1)
         options = [("every class", None)] + [
             (name, label) for label, name in enumerate(self.class_names) if label > 0
         ]
@@ -132,7 +136,8 @@ class SegmentationExplorer(Explorer):
         index, label = result["index"], result["label"]
         n = len(self.class_names)
         where = "" if label is None else f" ({self.class_names[label]})"
-        score = "" if label is None else f", IoU {result['iou'][label]:.2f}"
+        iou = np.nan if label is None else result["iou"][label]
+        score = "" if label is None else (", absent" if np.isnan(iou) else f", IoU {iou:.2f}")
         left, right = fig.subplots(1, 2)
         plot_mask(
             self.images[index],

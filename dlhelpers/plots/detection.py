@@ -48,7 +48,10 @@ def plot_detections(
         The Figure. The image is ``ax.images[0]``; the boxes are ``ax.patches``, truths first.
     """
     image = _scene(image)
-    boxes = check_array(boxes, "boxes", ndim=2, min_size=0).reshape(-1, 4)
+    boxes = check_array(boxes, "boxes", ndim=2, min_size=0)
+    if boxes.size and boxes.shape[1] != 4:
+        fail("boxes", "an (n, 4) array of boxes (y1, x1, y2, x2)", boxes)
+    boxes = boxes.reshape(-1, 4)
     fig, ax = axes_or_new(ax, (3, 3))
     ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
     for box in [] if true_boxes is None else np.asarray(true_boxes).reshape(-1, 4):
@@ -96,7 +99,8 @@ def plot_mask(image, mask, *, num_classes: int = 11, highlight=None, ax=None, ti
     Args:
         image: ``(H, W)`` or ``(H, W, 1)``.
         mask: ``(H, W)`` integer labels, 0 background.
-        num_classes: the number of labels (colours are fixed per label).
+        num_classes: the number of labels, background included, at most 21 (one fixed
+            colour per label).
         highlight: a label to show alone (the others are hidden), or ``None`` for all.
         ax: axes to draw on; title: the axes' title.
 
@@ -110,11 +114,12 @@ def plot_mask(image, mask, *, num_classes: int = 11, highlight=None, ax=None, ti
     mask = check_array(mask, "mask", ndim=2, dtype=np.int64)
     if mask.shape != image.shape:
         fail("mask", f"the image's shape {image.shape}", mask)
-    num_classes = check_scalar(num_classes, "num_classes", int, low=2)
+    num_classes = check_scalar(num_classes, "num_classes", int, low=2, high=21)
     fig, ax = axes_or_new(ax, (3, 3))
     ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
     hidden = (mask == 0) if highlight is None else (mask != highlight)
-    colours = ListedColormap(colormaps["tab10"].colors[: num_classes - 1])
+    palette = colormaps["tab10" if num_classes <= 11 else "tab20"].colors  # one per label
+    colours = ListedColormap(palette[: num_classes - 1])
     ax.imshow(
         np.ma.masked_array(mask, hidden),
         cmap=colours,

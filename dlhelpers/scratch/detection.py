@@ -24,7 +24,11 @@ __all__ = [
 
 
 def _boxes(boxes, name: str) -> np.ndarray:
-    boxes = check_array(boxes, name, ndim=2, min_size=0).reshape(-1, 4)
+    boxes = check_array(boxes, name, ndim=2, min_size=0)
+    if boxes.size == 0:
+        return boxes.reshape(0, 4)
+    if boxes.shape[1] != 4:
+        fail(name, "an (n, 4) array of boxes (y1, x1, y2, x2)", boxes)
     if np.any(boxes[:, 2] < boxes[:, 0]) or np.any(boxes[:, 3] < boxes[:, 1]):
         fail(name, "boxes (y1, x1, y2, x2) with y1 <= y2 and x1 <= x2", boxes)
     return boxes
@@ -119,9 +123,14 @@ def match_detections(
     boxes, true_boxes = _boxes(boxes, "boxes"), _boxes(true_boxes, "true_boxes")
     scores = check_array(scores, "scores", ndim=1, min_size=0)
     check_same_length(boxes=boxes, scores=scores)
+    iou_threshold = check_scalar(iou_threshold, "iou_threshold", float, low=0, high=1)
     iou = box_iou(boxes, true_boxes)
+    if (classes is None) != (true_classes is None):
+        fail("classes, true_classes", "both or neither", (classes is None, true_classes is None))
     if classes is not None:
         classes, true_classes = np.asarray(classes), np.asarray(true_classes)
+        check_same_length(boxes=boxes, classes=classes)
+        check_same_length(true_boxes=true_boxes, true_classes=true_classes)
         iou = np.where(classes[:, None] == true_classes[None, :], iou, 0.0)
     hit = np.zeros(len(boxes), dtype=np.int64)
     free = np.ones(len(true_boxes), dtype=bool)
@@ -187,10 +196,16 @@ def detection_average_precision(
 
     Returns:
         dict with ``ap``, and ``precision``, ``recall`` (class-agnostic: the curve;
-        by class: ``per_class`` AP values instead).
+        by class: ``per_class`` AP values instead). No detections at all give AP 0.
+        Class-aware, a class no true box has is left out of the mean (detections of it are
+        counted nowhere), as PASCAL VOC and COCO do.
     """
     if len(detections) != len(true_boxes):
         fail("detections", f"one triple per image ({len(true_boxes)} images)", detections)
+    if true_classes is not None and len(true_classes) != len(true_boxes):
+        fail("true_classes", f"one array per image ({len(true_boxes)} images)", true_classes)
+    if sum(len(t) for t in true_boxes) == 0:
+        fail("true_boxes", "at least one true box over all images (AP divides by their number)", 0)
     if true_classes is None:
         scores, hits = [], []
         for (boxes, s, _), truth in zip(detections, true_boxes, strict=True):
