@@ -53,6 +53,8 @@ def layer_macs(layer) -> int:
         return sum(layer_macs(inner) for inner in layer.layers)
     if not layer.built:
         fail("layer", "a layer of a built model (called on an input)", f"{name} {layer.name!r}")
+    if name in _PER_VALUE:  # also a Normalization given its mean and variance (no weights)
+        return math.prod(layer.output.shape[1:])
     if not layer.weights:
         return 0
     shape_in, shape_out = _shapes(layer)
@@ -70,8 +72,6 @@ def layer_macs(layer) -> int:
         return positions * depth * kernel_taps + positions * depth * shape_out[-1]
     if name in _TRANSPOSE:  # every input value is spread by a kernel over the output
         return math.prod(shape_in) * kernel_taps * shape_out[-1]
-    if name in _PER_VALUE:
-        return math.prod(shape_out)
     fail(
         "layer", "a layer type with a multiply-add rule (see layer_macs)", f"{name} {layer.name!r}"
     )
@@ -173,8 +173,12 @@ def learning_curve(
     tf = import_tensorflow()
     check_same_length(x_pool=x_pool, y_pool=y_pool)
     check_same_length(x_test=x_test, y_test=y_test)
-    sizes = [check_scalar(int(s), "sizes", int, low=1, high=len(x_pool)) for s in sizes]
-    seeds = [check_scalar(int(s), "seeds", int, low=0) for s in seeds]
+    sizes = [check_scalar(s, "sizes", int, low=1, high=len(x_pool)) for s in sizes]
+    seeds = [check_scalar(s, "seeds", int, low=0) for s in seeds]
+    if not sizes or not seeds:
+        fail("sizes, seeds", "at least one size and one seed", (sizes, seeds))
+    epochs = check_scalar(epochs, "epochs", int, low=1)
+    min_steps = check_scalar(min_steps, "min_steps", int, low=1)
     batch_size = check_scalar(batch_size, "batch_size", int, low=1)
     model = build(seeds[0])
     model.optimizer.build(model.trainable_variables)

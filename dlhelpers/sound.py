@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_scalar
+from dlhelpers._validation import check_array, check_scalar, fail
 from dlhelpers.inspect.core import keras_module
 from dlhelpers.scratch.spectral import linear_to_mel_weight_matrix, log_spectrogram
 
@@ -124,6 +124,10 @@ def make_clips(per_class: int = 200, *, seed: int = 0, noise: tuple = (0.02, 0.2
     """
     per_class = check_scalar(per_class, "per_class", int, low=1)
     seed = check_scalar(seed, "seed", int, low=0)
+    if not (isinstance(noise, (tuple, list)) and len(noise) == 2):
+        fail("noise", "a (low, high) pair of standard deviations", noise)
+    low = check_scalar(noise[0], "noise", float, low=0)
+    check_scalar(noise[1], "noise", float, low=low)
     rng = np.random.default_rng(seed)
     names = tuple(WORDS)
     n_samples = int(CLIP_SECONDS * SAMPLE_RATE)
@@ -152,9 +156,11 @@ def clip_features(
         float32 ``(n, frames, mel_bands, 1)``: time down the rows, frequency across.
     """
     audio = check_array(audio, "audio", ndim=2)
+    frame_length = check_scalar(frame_length, "frame_length", int, low=2)
+    mel_bands = check_scalar(mel_bands, "mel_bands", int, low=1)
     mel = linear_to_mel_weight_matrix(
         mel_bands, int(2 ** np.ceil(np.log2(frame_length))) // 2 + 1, SAMPLE_RATE
-    )
+    )  # the bins of stft's default fft_length (the power of two that holds a frame)
     spectra = log_spectrogram(audio, frame_length, frame_step, mel_matrix=mel)
     return spectra[..., np.newaxis].astype(np.float32)
 

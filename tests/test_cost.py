@@ -106,6 +106,15 @@ def test_nested_models_and_rows(keras):
     assert rows[2][3] == 144 * 3
 
 
+def test_normalization_counts_one_per_value_with_or_without_weights(keras):
+    adapted = keras.layers.Normalization()
+    given = keras.layers.Normalization(mean=0.5, variance=2.0)  # no weights: constants
+    keras.Sequential([keras.Input((6, 5, 2)), adapted])
+    keras.Sequential([keras.Input((6, 5, 2)), given])
+    assert not given.weights
+    assert cost.layer_macs(adapted) == cost.layer_macs(given) == 6 * 5 * 2
+
+
 def test_unsupported_and_unbuilt_layers_are_refused(keras):
     lstm = keras.layers.LSTM(4)
     keras.Sequential([keras.Input((5, 3)), lstm])
@@ -174,3 +183,11 @@ def test_learning_curve_messages(keras):
         cost.learning_curve(_build(keras), x, y, x, y, (301,))
     with pytest.raises(ValueError, match="x_pool, y_pool: expected the same number of rows"):
         cost.learning_curve(_build(keras), x, y[:10], x, y, (5,))
+    with pytest.raises(ValueError, match="epochs: expected an integer >= 1"):
+        cost.learning_curve(_build(keras), x, y, x, y, (5,), epochs=0)
+    with pytest.raises(ValueError, match="min_steps: expected an integer >= 1"):
+        cost.learning_curve(_build(keras), x, y, x, y, (5,), min_steps=0)
+    with pytest.raises(ValueError, match="sizes, seeds: expected at least one size"):
+        cost.learning_curve(_build(keras), x, y, x, y, (5,), seeds=())
+    with pytest.raises(TypeError, match="sizes: expected an integer"):
+        cost.learning_curve(_build(keras), x, y, x, y, (5.5,))

@@ -45,8 +45,29 @@ def test_a_hop_longer_than_the_window_is_rejected_with_the_reason(clip):
     assert explorer.error is None and explorer.result["spectrogram"].shape[1] == 32
 
 
+def test_a_window_longer_than_the_clip_is_rejected(clip):
+    explorer = SpectrogramExplorer(clip[:600], 8000)
+    explorer.controls["frame_length"].value = 1024
+    assert explorer.fig is None and "longer than the clip" in explorer.error
+
+
+def test_low_sample_rates_keep_the_mel_bands_below_nyquist():
+    rate = 4000  # Nyquist 2,000 Hz: below the chapter's 3,800 Hz upper mel edge
+    tone = np.sin(2 * np.pi * 500 * np.arange(2400) / rate)
+    explorer = SpectrogramExplorer(tone, rate, mel_bands=16)
+    assert explorer.error is None and explorer.result["spectrogram"].shape == (17, 16)
+    mel = spectral.linear_to_mel_weight_matrix(16, 129, rate, 125.0, 2000.0)
+    np.testing.assert_allclose(
+        explorer.result["spectrogram"], spectral.log_spectrogram(tone, 256, 128, mel_matrix=mel)
+    )
+
+
 def test_constructor_checks_its_clip():
     with pytest.raises(ValueError, match="audio: expected a 1-D array"):
         SpectrogramExplorer(np.zeros((2, 100)), 8000)
     with pytest.raises(ValueError, match="sample_rate: expected a number > 0"):
         SpectrogramExplorer(np.zeros(1000), 0)
+    with pytest.raises(ValueError, match="frame_length: expected one of 64, 128"):
+        SpectrogramExplorer(np.zeros(1000), 8000, frame_length=200)
+    with pytest.raises(ValueError, match="mel_bands: expected one of 0, 16"):
+        SpectrogramExplorer(np.zeros(1000), 8000, mel_bands=20)

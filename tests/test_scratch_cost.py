@@ -1,5 +1,7 @@
 """Multiply-adds by hand equal the count read off Keras models (random stacks and settings)."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -73,6 +75,35 @@ def test_random_stacks_equal_keras_layer_by_layer(seed):
     assert [row[2] for row in hand] == [row[3] for row in derived]
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_dilated_convolutions_equal_keras(seed):
+    from dlhelpers.cost import layer_macs
+
+    rng = np.random.default_rng(seed)
+    shape = (int(rng.integers(12, 20)), int(rng.integers(12, 20)), int(rng.integers(1, 4)))
+    kernel = int(rng.integers(2, 4))
+    dilation = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+    padding = str(rng.choice(["valid", "same"]))
+    conv = keras.layers.Conv2D(3, kernel, padding=padding, dilation_rate=dilation)
+    depthwise = keras.layers.DepthwiseConv2D(kernel, padding=padding, dilation_rate=dilation)
+    keras.Sequential([keras.Input(shape), conv])
+    keras.Sequential([keras.Input(shape), depthwise])
+    hand = by_hand.conv2d_macs(shape, 3, kernel, 1, padding, dilation_rate=dilation)
+    assert (
+        layer_macs(conv)
+        == hand
+        == conv.kernel.shape.num_elements() * math.prod(conv.output.shape[1:3])
+    )
+    assert layer_macs(depthwise) == by_hand.depthwise_conv2d_macs(
+        shape, kernel, 1, padding, dilation_rate=dilation
+    )
+    rows = by_hand.stack_macs(
+        shape, [("conv2d", {"filters": 3, "kernel_size": kernel, "padding": padding,
+                            "dilation_rate": dilation})]
+    )  # fmt: skip
+    assert rows[0][1] == tuple(conv.output.shape[1:]) and rows[0][2] == hand
+
+
 def test_dense_on_sequences_counts_every_position():
     from dlhelpers.cost import layer_macs
 
@@ -89,6 +120,15 @@ def test_dense_on_sequences_counts_every_position():
         (lambda: by_hand.conv2d_macs((4, 4, 1), 2, 3, 1, "full"), "padding: expected one of"),
         (lambda: by_hand.conv2d_macs((4, 4), 2, 3), r"input_shape: expected \(height"),
         (lambda: by_hand.dense_macs(0, 3), "in_features: expected an integer >= 1"),
+        (lambda: by_hand.conv2d_macs((8, 8, 3), 4, 3, groups=2), "groups: expected a divisor"),
+        (
+            lambda: by_hand.conv2d_macs((8, 8, 3), 4, 3, dilation_rate=0),
+            "dilation_rate: expected an integer >= 1",
+        ),
+        (
+            lambda: by_hand.depthwise_conv2d_macs((8, 8, 3), 3, depth_multiplier=0),
+            "depth_multiplier: expected an integer >= 1",
+        ),
         (lambda: by_hand.stack_macs((8, 8, 1), [("lstm", {})]), "kind: expected one of"),
     ],
 )

@@ -79,6 +79,18 @@ def test_builder_equals_the_plain_keras_code(tf):
         (lambda: sound.make_clips(0), ValueError, "per_class: expected an integer >= 1"),
         (lambda: sound.make_clips(2, seed=-1), ValueError, "seed: expected an integer >= 0"),
         (lambda: sound.clip_features(np.zeros(4800)), ValueError, "audio: expected a 2-D array"),
+        (
+            lambda: sound.clip_features(np.zeros((2, 4800)), frame_length=0),
+            ValueError,
+            "frame_length: expected an integer >= 2",
+        ),
+        (
+            lambda: sound.clip_features(np.zeros((2, 4800)), mel_bands=0),
+            ValueError,
+            "mel_bands: expected an integer >= 1",
+        ),
+        (lambda: sound.make_clips(2, noise=0.1), ValueError, r"noise: expected a \(low, high\)"),
+        (lambda: sound.make_clips(2, noise=(0.2, 0.1)), ValueError, "noise: expected a number >="),
         (lambda: sound.build_sound_cnn((36, 32, 1), dropout=1.0), ValueError, "dropout"),
     ],
 )

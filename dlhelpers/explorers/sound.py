@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlhelpers._validation import check_array, check_scalar
+from dlhelpers._validation import check_array, check_choice, check_scalar
 from dlhelpers.explorers._base import Explorer
 from dlhelpers.plots.sound import plot_spectrogram
 from dlhelpers.scratch.spectral import linear_to_mel_weight_matrix, log_spectrogram
@@ -36,16 +36,24 @@ class SpectrogramExplorer(Explorer):
 
         self.audio = check_array(audio, "audio", ndim=1)
         self.sample_rate = check_scalar(sample_rate, "sample_rate", float, low=0, closed="neither")
+        # The mel bands span 125-3,800 Hz (as in the chapter), kept below the Nyquist frequency.
+        self.upper_hertz = min(3800.0, self.sample_rate / 2)
+        self.lower_hertz = min(125.0, self.upper_hertz / 2)
+        lengths, steps, bands = (64, 128, 256, 512, 1024), (16, 32, 64, 128, 256), (0, 16, 32, 64)
         controls = {
             "frame_length": widgets.Dropdown(
-                options=[64, 128, 256, 512, 1024], value=frame_length, description="window"
+                options=lengths,
+                value=check_choice(frame_length, "frame_length", lengths),
+                description="window",
             ),
             "frame_step": widgets.Dropdown(
-                options=[16, 32, 64, 128, 256], value=frame_step, description="hop"
+                options=steps,
+                value=check_choice(frame_step, "frame_step", steps),
+                description="hop",
             ),
             "mel_bands": widgets.Dropdown(
-                options=[("none", 0), ("16", 16), ("32", 32), ("64", 64)],
-                value=mel_bands,
+                options=[("none" if b == 0 else str(b), b) for b in bands],
+                value=check_choice(mel_bands, "mel_bands", bands),
                 description="mel bands",
             ),
         }
@@ -57,10 +65,17 @@ class SpectrogramExplorer(Explorer):
                 f"hop {frame_step} is longer than the window {frame_length}: "
                 "samples between two frames would be skipped."
             )
+        if frame_length > len(self.audio):
+            raise ValueError(
+                f"window {frame_length} is longer than the clip ({len(self.audio)} samples): "
+                "no frame fits."
+            )
         bins = int(2 ** np.ceil(np.log2(frame_length))) // 2 + 1
         mel = None
         if mel_bands:
-            mel = linear_to_mel_weight_matrix(mel_bands, bins, self.sample_rate)
+            mel = linear_to_mel_weight_matrix(
+                mel_bands, bins, self.sample_rate, self.lower_hertz, self.upper_hertz
+            )
         return {
             "spectrogram": log_spectrogram(self.audio, frame_length, frame_step, mel_matrix=mel),
             "seconds_per_frame": frame_step / self.sample_rate,

@@ -27,25 +27,35 @@ __all__ = [
 ]
 
 
-def _spatial(input_shape, kernel_size, strides, padding):
+def _spatial(input_shape, kernel_size, strides, padding, dilation_rate=1):
     """Output height and width, and the kernel pair, for a 2-D window layer."""
     if not (isinstance(input_shape, (tuple, list)) and len(input_shape) == 3):
         fail("input_shape", "(height, width, channels)", input_shape)
     kh, kw = check_pair(kernel_size, "kernel_size")
+    dh, dw = check_pair(dilation_rate, "dilation_rate")
+    # A dilated kernel spans (k - 1) * d + 1 pixels but still has k weights per axis.
+    span = ((kh - 1) * dh + 1, (kw - 1) * dw + 1)
     height, width = conv_output_size(
-        tuple(input_shape[:2]), (kh, kw), check_pair(strides, "strides"), padding
+        tuple(input_shape[:2]), span, check_pair(strides, "strides"), padding
     )  # Chapter 3's formula: 'valid' keeps windows that fit, 'same' pads to ceil(size / s)
     return height, width, kh, kw
 
 
 def conv2d_macs(
-    input_shape, filters: int, kernel_size, strides=1, padding: str = "valid", groups: int = 1
+    input_shape,
+    filters: int,
+    kernel_size,
+    strides=1,
+    padding: str = "valid",
+    groups: int = 1,
+    dilation_rate=1,
 ) -> int:
     """Multiply-adds of a ``Conv2D``: every output value is a ``kh x kw x C/groups`` dot product.
 
     Args:
         input_shape: ``(height, width, channels)`` of one image.
-        filters, kernel_size, strides, padding, groups: as in ``keras.layers.Conv2D``.
+        filters, kernel_size, strides, padding, groups, dilation_rate: as in
+            ``keras.layers.Conv2D`` (dilation changes the output size, not the weights).
 
     Returns:
         ``out_h * out_w * filters * kh * kw * channels / groups``.
@@ -53,21 +63,29 @@ def conv2d_macs(
     >>> conv2d_macs((28, 28, 1), 8, 3)  # 26 * 26 positions * 8 filters * 9 weights
     48672
     """
-    out_h, out_w, kh, kw = _spatial(input_shape, kernel_size, strides, padding)
+    out_h, out_w, kh, kw = _spatial(input_shape, kernel_size, strides, padding, dilation_rate)
     filters = check_scalar(filters, "filters", int, low=1)
     groups = check_scalar(groups, "groups", int, low=1)
+    if input_shape[2] % groups or filters % groups:
+        fail("groups", f"a divisor of channels and filters ({input_shape[2]}, {filters})", groups)
     return out_h * out_w * filters * kh * kw * (input_shape[2] // groups)
 
 
 def depthwise_conv2d_macs(
-    input_shape, kernel_size, strides=1, padding: str = "valid", depth_multiplier: int = 1
+    input_shape,
+    kernel_size,
+    strides=1,
+    padding: str = "valid",
+    depth_multiplier: int = 1,
+    dilation_rate=1,
 ) -> int:
     """Multiply-adds of a ``DepthwiseConv2D``: each channel has its own ``kh x kw`` filter(s).
 
     >>> depthwise_conv2d_macs((8, 8, 4), 3, padding="same")  # 8 * 8 * 4 channels * 9
     2304
     """
-    out_h, out_w, kh, kw = _spatial(input_shape, kernel_size, strides, padding)
+    out_h, out_w, kh, kw = _spatial(input_shape, kernel_size, strides, padding, dilation_rate)
+    depth_multiplier = check_scalar(depth_multiplier, "depth_multiplier", int, low=1)
     return out_h * out_w * input_shape[2] * depth_multiplier * kh * kw
 
 
@@ -110,6 +128,7 @@ def stack_macs(input_shape, stack) -> list[tuple[str, tuple, int]]:
                 settings["kernel_size"],
                 settings.get("strides", 1),
                 settings.get("padding", "valid"),
+                settings.get("dilation_rate", 1),
             )
             shape = (out_h, out_w, settings["filters"])
         elif kind == "pool":
