@@ -11,7 +11,6 @@ matplotlib.use("Agg")  # unit tests only; notebook kernels keep their inline bac
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-
 # The fixture notebooks exist for the browser test, which runs them in JupyterLab (and
 # test_browser.py checks, without a browser, that they build every chapter's explorers); nbval
 # executing them as well would run each twice.

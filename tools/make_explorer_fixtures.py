@@ -369,10 +369,10 @@ PART5 = [
     code(SEED_SOURCE),
     code(
         """
-from dlhelpers.data import load_mnist
-from dlhelpers.detection import build_detector
 import numpy as np
 
+from dlhelpers.data import load_mnist
+from dlhelpers.detection import build_detector
 from dlhelpers.explorers import DetectionExplorer, SegmentationExplorer, SpectrogramExplorer
 from dlhelpers.scenes import make_scenes
 from dlhelpers.segmentation import build_unet
