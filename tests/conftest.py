@@ -38,6 +38,27 @@ def tf():
     return module
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One Playwright driver and one Chromium per test process, shared by every browser test.
+
+    Playwright's sync API allows one driver per thread at a time: while one is open, starting
+    another raises "using Playwright Sync API inside the asyncio loop". The JupyterLab test and
+    the book test each used to start their own, so whenever pytest-xdist gave both modules to
+    the same worker the second one failed. Request this only after checking that Playwright and
+    Chromium are there (``request.getfixturevalue("chromium")``), so a learner without them skips.
+    """
+    import browser_support as bs
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = bs.launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 # --------------------------------------------------------------------------- test order
 
 

@@ -344,16 +344,10 @@ def site(book):
 
 
 @pytest.fixture(scope="module")
-def browser(site):
-    bs = _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = bs.launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(site, request):
+    """The process's shared Chromium (see conftest), once the requirements are checked."""
+    _require_browser()
+    return request.getfixturevalue("chromium")
 
 
 @pytest.fixture(scope="module")

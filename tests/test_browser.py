@@ -79,15 +79,9 @@ def lab():
 
 
 @pytest.fixture(scope="session")
-def browser(lab):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = bs.launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(lab, request):
+    """The process's shared Chromium (see conftest), once the requirements are checked."""
+    return request.getfixturevalue("chromium")
 
 
 @pytest.fixture
