@@ -169,8 +169,8 @@ def create_app(
     The model is loaded once with ``keras.models.load_model(..., safe_mode=safe_mode,
     compile=False)``; safe mode refuses the known code-carrying parts of a model file (a
     ``Lambda`` layer's bytecode). Only native ``.keras`` files are served: Keras releases
-    before 3.11.3, which this package's ``keras>=3.3`` range admits, skipped safe mode for
-    legacy ``.h5`` files (CVE-2025-9905). Load only files you trust and keep Keras updated.
+    before 3.11.3 skipped safe mode for legacy ``.h5`` files (CVE-2025-9905), which is why this
+    package requires ``keras>=3.11.3``. Load only files you trust and keep Keras updated.
 
     Args:
         model_path: a ``.keras`` file with one input of fixed shape and one output.
