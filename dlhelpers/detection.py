@@ -23,6 +23,7 @@ __all__ = [
     "loss_terms",
     "detector_loss",
     "build_detector",
+    "conv_encoder",
 ]
 
 # Weights of the three loss terms. Objectness is averaged over every cell, while the box and
@@ -182,12 +183,36 @@ def build_detector(*, size: int = 48, width: int = 24, num_classes: int = 10, se
     num_classes = check_scalar(num_classes, "num_classes", int, low=1)
     keras.utils.set_random_seed(check_scalar(seed, "seed", int, low=0))
     inputs = keras.Input((size, size, 1), name="scene")
-    x = layers.Conv2D(width // 2, 3, padding="same", activation="relu", name="conv1")(inputs)
-    x = layers.MaxPooling2D(2, name="pool1")(x)
-    x = layers.Conv2D(width, 3, padding="same", activation="relu", name="conv2")(x)
-    x = layers.MaxPooling2D(2, name="pool2")(x)
-    x = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="conv3")(x)
-    x = layers.MaxPooling2D(2, name="pool3")(x)
-    x = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="conv4")(x)
+    *_, x = conv_encoder(inputs, width)
     outputs = layers.Conv2D(5 + num_classes, 1, name="head")(x)
     return keras.Model(inputs, outputs, name="grid_detector")
+
+
+def conv_encoder(inputs, width: int) -> tuple:
+    """The detector's encoder, shared with the U-Net: three conv + 2x2-pool stages, then a conv.
+
+    Layers ``conv1``-``conv4`` (``width // 2``, ``width``, ``2 * width``, ``2 * width`` filters,
+    3x3, 'same', ReLU) and ``pool1``-``pool3``; the names let a U-Net copy a trained detector's
+    encoder weights layer by layer.
+
+    Args:
+        inputs: a Keras tensor ``(N, H, W, C)``, ``H`` and ``W`` multiples of 8.
+        width: the filters of ``conv2`` (validated by the callers).
+
+    Returns:
+        ``(e1, e2, e3, x)``: the outputs of ``conv1`` ``(N, H, W, width // 2)``, ``conv2``
+        ``(N, H/2, W/2, width)``, ``conv3`` ``(N, H/4, W/4, 2 * width)`` (the U-Net's skips) and
+        ``conv4`` ``(N, H/8, W/8, 2 * width)``.
+    """
+    from keras import layers
+
+    def conv(filters, name):
+        return layers.Conv2D(filters, 3, padding="same", activation="relu", name=name)
+
+    e1 = conv(width // 2, "conv1")(inputs)
+    x = layers.MaxPooling2D(2, name="pool1")(e1)
+    e2 = conv(width, "conv2")(x)
+    x = layers.MaxPooling2D(2, name="pool2")(e2)
+    e3 = conv(2 * width, "conv3")(x)
+    x = layers.MaxPooling2D(2, name="pool3")(e3)
+    return e1, e2, e3, conv(2 * width, "conv4")(x)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlhelpers._validation import check_array, check_scalar, fail
+from dlhelpers.detection import conv_encoder
 
 __all__ = ["ENCODER", "build_unet", "class_weights"]
 
@@ -43,13 +44,7 @@ def build_unet(*, size: int = 48, width: int = 24, num_classes: int = 11, seed: 
     num_classes = check_scalar(num_classes, "num_classes", int, low=2)
     keras.utils.set_random_seed(check_scalar(seed, "seed", int, low=0))
     inputs = keras.Input((size, size, 1), name="scene")
-    e1 = layers.Conv2D(width // 2, 3, padding="same", activation="relu", name="conv1")(inputs)
-    x = layers.MaxPooling2D(2, name="pool1")(e1)
-    e2 = layers.Conv2D(width, 3, padding="same", activation="relu", name="conv2")(x)
-    x = layers.MaxPooling2D(2, name="pool2")(e2)
-    e3 = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="conv3")(x)
-    x = layers.MaxPooling2D(2, name="pool3")(e3)
-    x = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="conv4")(x)
+    e1, e2, e3, x = conv_encoder(inputs, width)  # the detector's layers, names included
     x = layers.Conv2D(2 * width, 3, padding="same", activation="relu", name="bridge")(x)
     for k, skip, filters in [(3, e3, width), (2, e2, width // 2), (1, e1, width // 3)]:
         x = layers.Conv2DTranspose(filters, 2, strides=2, name=f"up{k}")(x)
